@@ -1,0 +1,37 @@
+# The commands a learner types. Each one creates .venv and installs the exact
+# pins first when they are missing or have changed.
+#   make run             run the last step on http://127.0.0.1:5000
+#   make run STEP=02     run another step
+#   make test            every step's tests, the repository checks, the docs build
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STEPS  := $(sort $(wildcard steps/[0-9][0-9]-*))
+STEP   ?=
+STEP_DIR := $(if $(STEP),$(wildcard steps/$(STEP)-*),$(lastword $(STEPS)))
+
+APP_READY := $(VENV)/.app-installed
+DEV_READY := $(VENV)/.dev-installed
+
+.PHONY: run test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# A stamp file newer than the requirements means the pins are installed.
+$(APP_READY): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_READY): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(APP_READY)
+
+run: $(APP_READY)
+	@test -n "$(STEP_DIR)" || { echo "No step matches STEP=$(STEP). Steps: $(notdir $(STEPS))"; exit 2; }
+	@echo "Running $(STEP_DIR) on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	cd $(STEP_DIR) && ../../$(BIN)/flask --app authapp db upgrade && ../../$(BIN)/flask --app authapp run
+
+test: $(DEV_READY)
+	$(BIN)/python -m pytest tests
