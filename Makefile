@@ -35,3 +35,27 @@ run: $(APP_READY)
 
 test: $(DEV_READY)
 	$(BIN)/python -m pytest tests
+
+# --- Learner and instructor tools (tools/) ------------------------------------
+#   make start STEP=03     copy step 02 into workspace/03-sessions: write step 03 there yourself
+#                          (an existing copy is kept; FORCE=1 replaces it)
+#   make check STEP=03     run step 03's tests on workspace/03-sessions and explain each failure
+#                          (DIR=path checks another folder)
+#   make reset             fresh, empty databases for every step
+#   make checklists        a printable checklist per step, from the step pages: build/checklists/
+WORKSPACE ?= workspace
+
+.PHONY: start check reset checklists
+
+start: $(APP_READY)
+	@test -n "$(STEP)" || { echo "Which step do you want to write? For example: make start STEP=03"; exit 2; }
+	@$(BIN)/python -m tools.start $(STEP) --workspace "$(WORKSPACE)" $(if $(filter 1 yes true,$(FORCE)),--force)
+
+check: $(DEV_READY)
+	@$(BIN)/python -m tools.check $(STEP) --workspace "$(WORKSPACE)" $(if $(DIR),--dir "$(DIR)")
+
+reset: $(APP_READY)
+	@$(BIN)/python -m tools.reset
+
+checklists: $(DEV_READY)
+	@$(BIN)/python -m tools.checklists
