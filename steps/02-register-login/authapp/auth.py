@@ -15,6 +15,7 @@ from .validation import check_registration, json_object, required_strings
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+# --8<-- [start:register]
 @bp.post("/register")
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
@@ -40,8 +41,10 @@ def taken_fields(user):
         if db.session.scalar(db.select(User.id).where(column == getattr(user, field))):
             taken[field] = "is already taken"
     return taken
+# --8<-- [end:register]
 
 
+# --8<-- [start:login]
 @bp.post("/login")
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
@@ -50,8 +53,10 @@ def login():
         # One answer for "no such user" and "wrong password": no hint for an attacker.
         raise Unauthorized("invalid credentials")
     return {"user": user.to_dict()}
+# --8<-- [end:login]
 
 
+# --8<-- [start:timing]
 def find_user(identifier):
     """The user with this username or email (usernames can't contain '@')."""
     identifier = identifier.strip().lower()
@@ -73,3 +78,4 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
+# --8<-- [end:timing]

@@ -16,6 +16,7 @@ from .validation import check_registration, json_object, required_strings
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+# --8<-- [start:register]
 @bp.post("/register")
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
@@ -41,8 +42,10 @@ def taken_fields(user):
         if db.session.scalar(db.select(User.id).where(column == getattr(user, field))):
             taken[field] = "is already taken"
     return taken
+# --8<-- [end:register]
 
 
+# --8<-- [start:login]
 @bp.post("/login")
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
@@ -52,8 +55,10 @@ def login():
         raise Unauthorized("invalid credentials")
     start_session(user)
     return {"user": user.to_dict()}
+# --8<-- [end:login]
 
 
+# --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
     end_session()  # deletes the row: a copy of the cookie is now worthless
@@ -64,8 +69,10 @@ def logout():
 @login_required
 def me():
     return {"user": g.user.to_dict()}
+# --8<-- [end:logout]
 
 
+# --8<-- [start:timing]
 def find_user(identifier):
     """The user with this username or email (usernames can't contain '@')."""
     identifier = identifier.strip().lower()
@@ -87,3 +94,4 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
+# --8<-- [end:timing]
