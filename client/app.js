@@ -1,0 +1,192 @@
+"use strict";
+// The whole client: one function that calls the API, one handler per form.
+// Everything the API sends is shown with textContent, never innerHTML, so a
+// username like <img onerror=...> stays text.
+
+const API = API_BASE || `${location.protocol}//${location.hostname}:5000`;
+
+// Call the API and return {ok, status, body}. Throws only when the browser
+// gives this page no answer at all (API down, or blocked by CORS).
+async function callApi(method, path, data) {
+  const options = {
+    method,
+    // Send the session cookie to the API, and accept the one it sets, although
+    // the API is another origin. Without this, fetch leaves cookies out.
+    credentials: "include",
+  };
+  if (data !== undefined) {
+    // A JSON body is not a "simple" request: the browser first asks the API
+    // (a preflight OPTIONS request) whether this origin may send it.
+    options.headers = { "Content-Type": "application/json" };
+    options.body = JSON.stringify(data);
+  }
+  let response;
+  try {
+    response = await fetch(API + path, options);
+  } catch (error) {
+    showLast(`${method} ${API}${path}\n→ no answer this page may read (${error.message})`);
+    throw new Error("No answer this page may read: the API is not running, or it does not " +
+                    "list this page's origin (CORS). The browser console (F12) says which.");
+  }
+  const text = await response.text();  // 204 No Content has an empty body
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { error: `not JSON: ${text.slice(0, 80)}` };
+  }
+  showLast(`${method} ${API}${path}\n→ ${response.status} ${text}`);
+  return { ok: response.ok, status: response.status, body };
+}
+
+function showLast(text) {
+  document.getElementById("last").textContent = text;
+}
+
+// Put the API's {"error": ..., "fields": {name: problem}} next to the fields.
+function showErrors(form, body) {
+  const message = form.querySelector(".message");
+  message.textContent = body.error || "something went wrong";
+  message.className = "message bad";
+  for (const [name, problem] of Object.entries(body.fields || {})) {
+    const slot = form.querySelector(`[data-error-for="${name}"]`);
+    if (slot) {
+      slot.textContent = `${name.replace("_", " ")} ${problem}`;
+      form.querySelector(`[name="${name}"]`).setAttribute("aria-invalid", "true");
+    } else {  // a field with no input of its own, like the reset token
+      message.textContent += ` (${name} ${problem})`;
+    }
+  }
+}
+
+function showMessage(form, text) {
+  const message = form.querySelector(".message");
+  message.textContent = text;
+  message.className = "message good";
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".error").forEach((slot) => { slot.textContent = ""; });
+  form.querySelectorAll("[aria-invalid]").forEach((input) => input.removeAttribute("aria-invalid"));
+  form.querySelector(".message").textContent = "";
+}
+
+// Run `handler(data, form)` when the form (or a button in a section) is used.
+function on(id, handler, eventName = "submit") {
+  const element = document.getElementById(id);
+  const form = element.closest(".card");
+  element.addEventListener(eventName, async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const data = element.tagName === "FORM" ? Object.fromEntries(new FormData(element)) : {};
+    try {
+      await handler(data, form);
+    } catch (error) {
+      showErrors(form, { error: error.message });
+    }
+  });
+}
+
+function showUser(user) {
+  document.getElementById("status").textContent =
+    user ? `Logged in as ${user.username} (${user.email})` : "Not logged in";
+}
+
+// Each handler: call the API, then say what happened where the learner looks.
+on("register", async (data, form) => {
+  const answer = await callApi("POST", "/auth/register", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  showMessage(form, `Account ${answer.body.user.username} created: now log in.`);
+  document.querySelector('#login [name="username"]').value = answer.body.user.username;
+});
+
+on("login", async (data, form) => {
+  const answer = await callApi("POST", "/auth/login", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  showUser(answer.body.user);
+  showMessage(form, `Welcome, ${answer.body.user.username}. Now ask "Who am I?".`);
+});
+
+on("whoami", async (data, form) => {
+  const answer = await callApi("GET", "/auth/me");
+  if (!answer.ok) {
+    showUser(null);
+    return showErrors(form, { error: `${answer.status}: ${answer.body.error}` });
+  }
+  showUser(answer.body.user);
+  showMessage(form, `You are ${answer.body.user.username} (${answer.body.user.email}).`);
+}, "click");
+
+on("logout", async (data, form) => {
+  const answer = await callApi("POST", "/auth/logout");
+  if (!answer.ok) return showErrors(form, answer.body);
+  showUser(null);
+  showMessage(form, "Logged out: the server deleted the session.");
+}, "click");
+
+on("change", async (data, form) => {
+  const answer = await callApi("POST", "/auth/change-password", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  showMessage(form, `${answer.body.message}. Other devices were logged out.`);
+  form.reset();
+});
+
+on("forgot", async (data, form) => {
+  const answer = await callApi("POST", "/auth/forgot-password", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  // The same answer whether the address is registered or not.
+  showMessage(form, `${answer.body.message}. (No mail server? The mail is in the API's terminal.)`);
+});
+
+on("reset", async (data, form) => {
+  const answer = await callApi("POST", "/auth/reset-password", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  showMessage(form, answer.body.message);
+  form.reset();
+});
+
+// Opened from a reset mail? Show the form and take the token out of the
+// address bar, so it doesn't stay in the history or get copied along.
+function openResetForm() {
+  const token = new URLSearchParams(location.search).get("token");
+  if (!token) return;
+  const form = document.getElementById("reset");
+  form.elements.token.value = token;
+  form.hidden = false;
+  history.replaceState(null, "", location.pathname);
+  form.elements.password.focus();
+}
+
+// Make same-origin vs same-site visible for this page and this API.
+function explainOrigins() {
+  const api = new URL(API);
+  const differ = [["scheme", "protocol"], ["host", "hostname"], ["port", "port"]]
+    .filter(([, part]) => api[part] !== location[part]).map(([name]) => name);
+  const sameSite = api.protocol === location.protocol && api.hostname === location.hostname;
+  document.getElementById("page-origin").textContent = location.origin;
+  document.getElementById("api-origin").textContent = api.origin;
+  document.getElementById("same-origin").textContent = differ.length === 0
+    ? "Yes: no CORS needed."
+    : `No: the ${differ.join(" and ")} differ${differ.length === 1 ? "s" : ""}. So the browser ` +
+      "lets this page read the API's answers only if the API lists this origin (CORS), and " +
+      'sends cookies only because fetch uses credentials: "include".';
+  document.getElementById("same-site").textContent = sameSite
+    ? "Yes: same scheme and host name, and ports don't count. So the SameSite=Lax session " +
+      "cookie travels with these requests."
+    : "Not by host name, so most likely not (only sub-domains of one registered domain would " +
+      "be). The browser won't store or send a SameSite=Lax cookie: login answers 200, yet " +
+      '"Who am I?" says 401.';
+}
+
+async function showWhoIAm() {
+  try {
+    const answer = await callApi("GET", "/auth/me");
+    showUser(answer.ok ? answer.body.user : null);
+  } catch (error) {
+    document.getElementById("status").textContent = "No answer from the API (see the console)";
+  }
+}
+
+explainOrigins();
+openResetForm();
+showWhoIAm();

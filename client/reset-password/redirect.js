@@ -1,0 +1,2 @@
+// replace(): the link with the token doesn't stay in the back-button history.
+location.replace("../" + location.search);

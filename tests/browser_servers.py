@@ -1,0 +1,114 @@
+"""Real servers for the browser tests, each on a free loopback port: a step's
+API (the Flask CLI in a subprocess, fresh SQLite file) and the client's static
+files (a copy of client/ whose config.js points at that API)."""
+import email
+import email.policy
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENT = ROOT / "client"
+# How the steps print a mail when no MAIL_SERVER is set (authapp/mail.py).
+PRINTED_MAIL = re.compile(r"^----- mail \(no MAIL_SERVER set\) -----\n(.*?)\n-----$", re.S | re.M)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configured_client(folder, api_url):
+    """A copy of client/ set up the way you would deploy it: config.js names the API."""
+    shutil.copytree(CLIENT, folder)
+    (folder / "config.js").write_text(f'const API_BASE = "{api_url}";\n')
+    return folder
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class StaticSite:
+    """`python -m http.server` for one folder, in a thread."""
+
+    def __init__(self, folder):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=folder))
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class ApiServer:
+    """One step, run as a learner runs it: `flask db upgrade`, then `flask run`.
+    Its output (request log and printed mails) goes to a file we can read."""
+
+    def __init__(self, step, workdir, port, cors_origins, frontend_url):
+        self.step, self.port = step, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = workdir / f"{step.name}.log"
+        env = {**os.environ,
+               "APP_CONFIG": "testing",  # cheap password hashing: the tests check behaviour
+               "SECRET_KEY": secrets.token_hex(32),
+               "DATABASE_URL": f"sqlite:///{workdir / (step.name + '.sqlite')}",
+               "CORS_ORIGINS": ",".join(cors_origins),
+               "FRONTEND_URL": frontend_url,
+               "MAIL_SERVER": "",  # no mail server: the mail is printed, and we read it
+               "PYTHONUNBUFFERED": "1"}
+        flask = [sys.executable, "-m", "flask", "--app", "authapp"]
+        subprocess.run([*flask, "db", "upgrade"], cwd=step, env=env, check=True, capture_output=True)
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
+                                        cwd=step, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_until_up()
+
+    def wait_until_up(self, seconds=30):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.step.name} exited:\n{self.output()}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.step.name} did not answer on {self.url}:\n{self.output()}")
+
+    def output(self, since=0):
+        return self.log_path.read_text()[since:]
+
+    def mark(self):
+        """A position in the output: output(since=mark) is what came after it."""
+        return len(self.log_path.read_text())
+
+    def reset_link(self, address, seconds=10):
+        """The link in the last reset mail printed for `address`. The step sends
+        mail from a background thread, so it may take a moment to appear."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for block in reversed(PRINTED_MAIL.findall(self.output())):
+                mail = email.message_from_string(block, policy=email.policy.default)
+                if mail["To"] == address and "reset" in mail["Subject"].lower():
+                    return re.search(r"https?://\S+", mail.get_content()).group()
+            time.sleep(0.1)
+        raise AssertionError(f"no reset mail for {address} in:\n{self.output()}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()

@@ -1,0 +1,306 @@
+"""The browser client (client/) in a real browser: Debian's Chromium driven by
+Playwright, against each step's API served on its own port.
+
+What a browser shows and curl cannot: CORS, credentials: "include", HttpOnly
+and SameSite. Run `make screenshots` to refresh docs/assets/client/ from the
+last step."""
+import itertools
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from browser_servers import ApiServer, StaticSite, configured_client, free_port
+from conftest import STEPS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
+
+
+def number(step):
+    return int(step.name[:2])
+
+
+# Step 03 (the first with sessions) and the last step, which has everything.
+SESSION_STEPS = sorted({step for step in STEPS if number(step) == 3} | {STEPS[-1]})
+RESET_STEPS = [step for step in SESSION_STEPS if number(step) >= 4]  # forgot/reset/change
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "a brand new battery staple horse"
+USER_NUMBERS = itertools.count(1)
+
+
+def steps(selection):
+    return pytest.mark.parametrize("stack", selection, ids=[s.name for s in selection], indirect=True)
+
+
+def why_no_browser():
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (sudo apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (make test installs requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = why_no_browser()
+    if reason and IN_CI:
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    if reason:
+        pytest.skip(f"browser tests not run: {reason}")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def stack(request, browser, tmp_path_factory):
+    """One step's API plus the client served three ways:
+    listed (http://127.0.0.1:P, on the API's CORS list), cross-site (http://localhost:P,
+    on the list too, but another site than the API's 127.0.0.1) and unlisted
+    (http://127.0.0.1:Q, not on the list)."""
+    step = request.param
+    workdir = tmp_path_factory.mktemp(step.name)
+    api_port = free_port()
+    client_folder = configured_client(workdir / "client", f"http://127.0.0.1:{api_port}")
+    listed, unlisted = StaticSite(client_folder), StaticSite(client_folder)
+    client_url = f"http://127.0.0.1:{listed.port}"
+    cross_site_url = f"http://localhost:{listed.port}"
+    api = ApiServer(step, workdir, api_port, cors_origins=[client_url, cross_site_url],
+                    frontend_url=client_url)
+    yield SimpleNamespace(step=step, api=api, client_url=client_url, cross_site_url=cross_site_url,
+                          unlisted_url=f"http://127.0.0.1:{unlisted.port}")
+    api.stop()
+    listed.stop()
+    unlisted.stop()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    return page
+
+
+def new_user():
+    n = next(USER_NUMBERS)
+    return SimpleNamespace(username=f"learner{n}", email=f"learner{n}@example.com", password=PASSWORD)
+
+
+def snap(page, stack, name):
+    """A screenshot for the docs, when `make screenshots` asks (last step only)."""
+    if SCREENSHOTS and stack.step == STEPS[-1]:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", full_page=True)
+
+
+# Small helpers that use the page the way a learner does: type, click, read.
+def fill(page, form, **fields):
+    for name, value in fields.items():
+        page.fill(f"#{form} [name={name}]", value)
+    page.click(f"#{form} button")
+
+
+def message(page, section):
+    return page.locator(f"#{section} .message")
+
+
+def field_error(page, form, name):
+    return page.locator(f"#{form} [data-error-for={name}]")
+
+
+def register(page, user):
+    fill(page, "register", username=user.username, email=user.email, password=user.password)
+    expect(message(page, "register")).to_have_text(f"Account {user.username} created: now log in.")
+
+
+def log_in(page, user, password=None):
+    fill(page, "login", username=user.username, password=password or user.password)
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+    return playwright_expect(locator)
+
+
+@steps(SESSION_STEPS)
+def test_register_login_who_am_i_logout(stack, page):
+    page.goto(stack.client_url)
+    expect(page.locator("#status")).to_have_text("Not logged in")
+    expect(page.locator("#same-site")).to_contain_text("Yes")
+
+    user = new_user()
+    fill(page, "register", username=user.username, email="not-an-email", password="too short")
+    expect(field_error(page, "register", "email")).to_contain_text("email must be an email address")
+    expect(field_error(page, "register", "password")).to_contain_text("password must be at least 15")
+    expect(field_error(page, "register", "username")).to_be_empty()
+    snap(page, stack, "1-register-errors")
+
+    register(page, user)
+    log_in(page, user)
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+    page.click("#whoami")
+    expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
+    snap(page, stack, "2-logged-in")
+
+    page.click("#logout")
+    expect(message(page, "account")).to_have_text("Logged out: the server deleted the session.")
+    expect(page.locator("#status")).to_have_text("Not logged in")
+    page.click("#whoami")
+    expect(message(page, "account")).to_have_text("401: login required")
+    snap(page, stack, "3-logged-out")
+    # Chromium logs each 4xx answer in the console. Anything else there (a CORS
+    # or Content-Security-Policy error, a missing file) would be a bug.
+    answers = ("status of 400 (BAD REQUEST)", "status of 401 (UNAUTHORIZED)")
+    assert [error for error in page.console_errors if not error.endswith(answers)] == []
+
+
+@steps(SESSION_STEPS)
+def test_wrong_password_is_shown_on_the_login_form(stack, page):
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, user)
+    log_in(page, user, password="not the password at all")
+    expect(message(page, "login")).to_have_text("invalid credentials")
+    expect(page.locator("#status")).to_have_text("Not logged in")
+
+
+@steps(SESSION_STEPS)
+def test_session_cookie_is_httponly(stack, context, page):
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, user)
+    log_in(page, user)
+    expect(page.locator("#status")).to_contain_text("Logged in as")
+
+    session = [cookie for cookie in context.cookies() if cookie["name"] == "session"]
+    assert len(session) == 1
+    assert session[0]["httpOnly"] is True and session[0]["sameSite"] == "Lax"
+    # Cookies belong to a host, not to a port: the client page on 127.0.0.1
+    # would see the API's cookie if it were not HttpOnly. A plain cookie on the
+    # same host shows that document.cookie does list what it may.
+    context.add_cookies([{"name": "visible", "value": "yes", "domain": "127.0.0.1", "path": "/"}])
+    assert page.evaluate("document.cookie") == "visible=yes"
+    page.goto(stack.api.url + "/")  # and on the API's own origin
+    assert page.evaluate("document.cookie") == "visible=yes"
+
+
+@steps(SESSION_STEPS)
+def test_unlisted_origin_cannot_read_who_am_i(stack, context, page):
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, user)
+    log_in(page, user)
+    expect(page.locator("#status")).to_contain_text("Logged in as")
+
+    before = stack.api.mark()
+    other = context.new_page()
+    errors = []
+    other.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    other.goto(stack.unlisted_url)  # the page asks GET /auth/me as it loads
+    expect(other.locator("#status")).to_have_text("No answer from the API (see the console)")
+    other.click("#whoami")
+    expect(message(other, "account")).to_contain_text("does not list this page's origin (CORS)")
+    blocked = f"from origin '{stack.unlisted_url}' has been blocked by CORS policy"
+    assert any(blocked in error for error in errors), errors
+    # The GET did reach the API, with the session cookie (same site), and got a
+    # 200: the browser, not the server, keeps the answer from the page.
+    assert '"GET /auth/me HTTP/1.1" 200' in stack.api.output(since=before)
+
+    # A JSON POST never leaves the browser: the preflight gets no permission.
+    before = stack.api.mark()
+    fill(other, "login", username=user.username, password=user.password)
+    expect(message(other, "login")).to_contain_text("No answer this page may read")
+    log = stack.api.output(since=before)
+    assert '"OPTIONS /auth/login HTTP/1.1"' in log
+    assert "POST /auth/login" not in log
+    assert any("preflight" in error for error in errors), errors
+    snap(other, stack, "6-unlisted-origin")
+    if SCREENSHOTS and stack.step == STEPS[-1]:
+        Path(SCREENSHOTS, "cors-errors.txt").write_text("\n".join(errors) + "\n")
+
+
+@steps(SESSION_STEPS)
+def test_cross_site_page_gets_answers_but_no_session(stack, context, page):
+    # http://localhost:P is on the CORS list, but the API is on 127.0.0.1:
+    # another host name, so another site, and the SameSite=Lax cookie is refused.
+    page.goto(stack.cross_site_url)
+    expect(page.locator("#same-site")).to_contain_text("Not by host name")
+    user = new_user()
+    register(page, user)
+    log_in(page, user)
+    expect(message(page, "login")).to_have_text(f'Welcome, {user.username}. Now ask "Who am I?".')
+    page.click("#whoami")
+    expect(message(page, "account")).to_have_text("401: login required")
+    assert [cookie for cookie in context.cookies() if cookie["name"] == "session"] == []
+    snap(page, stack, "7-cross-site")
+
+
+@steps(RESET_STEPS)
+def test_forgot_and_reset_password(stack, page):
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, user)
+    fill(page, "forgot", email=user.email)
+    expect(message(page, "forgot")).to_contain_text("if that email is registered")
+    snap(page, stack, "4-forgot-password")
+
+    link = stack.api.reset_link(user.email)
+    assert link.startswith(stack.client_url + "/")
+    page.goto(link)
+    expect(page.locator("#reset")).to_be_visible()
+    assert "token" not in page.url  # taken out of the address bar
+    snap(page, stack, "5-reset-form")
+    fill(page, "reset", password=NEW_PASSWORD)
+    expect(message(page, "reset")).to_contain_text("password changed")
+
+    log_in(page, user)  # the old password no longer works
+    expect(message(page, "login")).to_have_text("invalid credentials")
+    log_in(page, user, password=NEW_PASSWORD)
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+
+    page.goto(link)  # a reset link works once
+    fill(page, "reset", password="yet another long password")
+    expect(message(page, "reset")).to_contain_text("is invalid, expired or already used")
+
+
+@steps(RESET_STEPS)
+def test_change_password(stack, page):
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, user)
+    log_in(page, user)
+    expect(page.locator("#status")).to_contain_text("Logged in as")
+
+    fill(page, "change", current_password="not my password at all", new_password=NEW_PASSWORD)
+    expect(field_error(page, "change", "current_password")).to_have_text(
+        "current password is not your current password")
+    fill(page, "change", current_password=user.password, new_password="short")
+    expect(field_error(page, "change", "new_password")).to_contain_text("new password must be at least 15")
+    snap(page, stack, "8-change-password-errors")
+    fill(page, "change", current_password=user.password, new_password=NEW_PASSWORD)
+    expect(message(page, "change")).to_contain_text("password changed")
+    page.click("#whoami")  # still logged in here
+    expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
+
+    page.click("#logout")
+    log_in(page, user)
+    expect(message(page, "login")).to_have_text("invalid credentials")
+    log_in(page, user, password=NEW_PASSWORD)
+    expect(page.locator("#status")).to_contain_text("Logged in as")
