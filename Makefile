@@ -59,3 +59,15 @@ reset: $(APP_READY)
 
 checklists: $(DEV_READY)
 	@$(BIN)/python -m tools.checklists
+
+# --- Browser client (client/, tests/test_browser_client.py) -------------------
+#   make client            serve client/ on http://localhost:3000 (and the API: make run)
+#   make screenshots       refresh docs/assets/client/ from a run in a real browser
+.PHONY: client screenshots
+
+client:
+	@echo "Serving client/ on http://localhost:3000 (run the API with make run in another terminal)"
+	$(PYTHON) -m http.server 3000 --bind 127.0.0.1 --directory client
+
+screenshots: $(DEV_READY)
+	SCREENSHOTS_DIR=docs/assets/client $(BIN)/python -m pytest -q tests/test_browser_client.py
