@@ -59,6 +59,10 @@ def test_unlisted_origin_gets_no_cors_headers(client, alice, origin):
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
+def test_a_request_without_origin_gets_no_cors_headers(client):
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
 def test_cors_origins_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("CORS_ORIGINS", "https://app.example.com, https://admin.example.com")
     app = create_app("testing")

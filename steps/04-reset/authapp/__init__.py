@@ -22,9 +22,10 @@ def create_app(config=None, **overrides):
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: SQLite can't ALTER most things
-    # An explicit list: with credentials and no list, Flask-CORS would echo back any origin.
+    # An explicit list: with credentials and no list, Flask-CORS would echo back any
+    # origin. always_send=False: a request without an Origin header gets no CORS headers.
     origins = [origin.strip() for origin in app.config["CORS_ORIGINS"].split(",")]
-    cors.init_app(app, origins=origins, supports_credentials=True)
+    cors.init_app(app, origins=origins, supports_credentials=True, always_send=False)
 
     register_error_handlers(app)
     register_commands(app)
