@@ -1,0 +1,101 @@
+"""The auth blueprint: register, log in, log out, who am I."""
+from functools import cache
+
+from flask import Blueprint, current_app, g
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import Unauthorized
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .audit import log_event
+from .errors import FieldErrors
+from .extensions import db
+from .limits import login_per_account, login_per_address, register_per_address
+from .models import User
+from .sessions import current_session, end_session, login_required, start_session
+from .validation import check_registration, json_object, required_strings
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.post("/register")
+@register_per_address
+def register():
+    username, email, password = required_strings(json_object(), "username", "email", "password")
+    check_registration(username, email, password)
+    user = User(username=username, email=email)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # No "is it taken?" query first: two requests could both pass it.
+        # The UNIQUE constraints decide, and the loser gets a 409.
+        db.session.rollback()
+        raise FieldErrors("already registered", taken_fields(user), code=409)
+    log_event("registered", user=user)
+    return {"user": user.to_dict()}, 201
+
+
+def taken_fields(user):
+    """Which of the user's unique fields another account already has."""
+    taken = {}
+    for field in ("username", "email"):
+        column = getattr(User, field)
+        if db.session.scalar(db.select(User.id).where(column == getattr(user, field))):
+            taken[field] = "is already taken"
+    return taken
+
+
+@bp.post("/login")
+@login_per_address
+@login_per_account
+def login():
+    identifier, password = required_strings(json_object(), "username", "password")
+    user = find_user(identifier)
+    if not password_matches(user, password):
+        log_event("login_failed", identifier=identifier)
+        # One answer for "no such user" and "wrong password": no hint for an attacker.
+        raise Unauthorized("invalid credentials")
+    if user.needs_rehash():
+        user.set_password(password)  # the only moment we have the password to re-hash it
+    start_session(user)
+    log_event("login_succeeded", user=user)
+    return {"user": user.to_dict()}
+
+
+@bp.post("/logout")
+def logout():
+    if record := current_session():
+        log_event("logout", user=record.user)
+    end_session()  # deletes the row: a copy of the cookie is now worthless
+    return "", 204
+
+
+@bp.get("/me")
+@login_required
+def me():
+    return {"user": g.user.to_dict()}
+
+
+def find_user(identifier):
+    """The user with this username or email (usernames can't contain '@')."""
+    identifier = identifier.strip().lower()
+    return db.session.scalar(
+        db.select(User).where(or_(User.username == identifier, User.email == identifier))
+    )
+
+
+def password_matches(user, password):
+    """Check the password, taking as long for an unknown user as for a known one,
+    so that response times don't reveal which usernames exist."""
+    if user is None:
+        check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return user.check_password(password)
+
+
+@cache
+def dummy_hash(method):
+    """A hash of nothing in particular, made with the same method and cost as real ones."""
+    return generate_password_hash("no user has this password", method=method)

@@ -1,0 +1,127 @@
+"""Settings. Defaults live in the classes; the environment overrides them."""
+import os
+from datetime import timedelta
+
+
+class Config:
+    # Signs the session cookie. Fine for your laptop, never for a server:
+    # set SECRET_KEY in the environment (python -c "import secrets; print(secrets.token_hex(32))").
+    SECRET_KEY = "dev-only-not-secret"
+    # A relative SQLite path lives in the instance/ folder (Flask-SQLAlchemy 3).
+    SQLALCHEMY_DATABASE_URI = "sqlite:///authapp.sqlite"
+    # OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1 at least.
+    # Werkzeug's default (scrypt:32768:8:1) is a quarter of that. Older hashes
+    # are upgraded at the user's next successful login.
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+
+    # Sessions end on the server after this long without a request, or this
+    # long after login, whichever comes first. OWASP Session Management Cheat
+    # Sheet: idle timeouts of 15-30 minutes for low-risk applications, absolute
+    # timeouts of 4-8 hours (an office day).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=8)
+    # The cookie: JavaScript can't read it, and other sites' forms don't send it.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    # The front ends allowed to call this API with cookies (comma-separated).
+    CORS_ORIGINS = "http://localhost:3000,http://127.0.0.1:3000"
+
+    # Reset links point at the front end, never at the request's Host header
+    # (an attacker chooses that header; OWASP Forgot Password Cheat Sheet).
+    FRONTEND_URL = "http://localhost:3000"
+    RESET_TOKEN_MAX_AGE = 3600  # seconds: a reset link works for one hour
+
+    # Outgoing mail. With no MAIL_SERVER, mails are printed to the console.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "Flask Auth <no-reply@localhost>"
+
+    # Rate limits (Flask-Limiter). memory:// counts in this process only: with
+    # several workers or servers, use a shared store such as redis://.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to retry (Retry-After)
+    # Failed logins count per client address and per account (OWASP ties the
+    # counter to the account; the address limit slows one client trying many).
+    LOGIN_LIMIT_PER_ADDRESS = "5 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per hour"
+    REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
+    FORGOT_LIMIT_PER_ADDRESS = "5 per hour"
+    FORGOT_LIMIT_PER_EMAIL = "3 per hour"  # nobody can flood one mailbox
+    # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
+    TRUSTED_PROXY_COUNT = 0
+
+    # Strict-Transport-Security: only where the site is served over HTTPS.
+    HSTS = None
+
+
+class DevelopmentConfig(Config):
+    CONFIG_NAME = "development"
+
+
+class TestingConfig(Config):
+    CONFIG_NAME = "testing"
+    TESTING = True
+    # Real scrypt, tiny cost: the tests check behaviour, not hashing speed.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+
+class ProductionConfig(Config):
+    CONFIG_NAME = "production"
+    SECRET_KEY = None  # must come from the environment: the app refuses to start without it
+    SESSION_COOKIE_SECURE = True  # only ever sent over HTTPS
+    # "__Host-": browsers accept this cookie only if it is Secure, has no
+    # Domain and has Path=/, so a sibling subdomain can't plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    HSTS = "max-age=31536000; includeSubDomains"  # one year, as OWASP ASVS 5.0 V3.4.1 asks
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def from_environment():
+    """The settings that environment variables provide, when they are set."""
+    env = {name: value for name, value in os.environ.items() if value}
+    settings = {
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"),
+        "CORS_ORIGINS": env.get("CORS_ORIGINS"),
+        "FRONTEND_URL": env.get("FRONTEND_URL"),
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env["MAIL_PORT"]) if "MAIL_PORT" in env else None,
+        "MAIL_USE_TLS": env["MAIL_USE_TLS"].lower() in ("1", "true", "yes") if "MAIL_USE_TLS" in env else None,
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_FROM": env.get("MAIL_FROM"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI"),
+        "TRUSTED_PROXY_COUNT": int(env["TRUSTED_PROXY_COUNT"]) if "TRUSTED_PROXY_COUNT" in env else None,
+    }
+    return {name: value for name, value in settings.items() if value is not None}
+
+
+def load_config(app, config, overrides):
+    """Class defaults, then the environment, then explicit overrides."""
+    if config is None:
+        config = os.environ.get("APP_CONFIG", "development")
+    if isinstance(config, str):
+        if config not in CONFIGS:
+            raise ValueError(f"unknown config {config!r}: use one of {', '.join(CONFIGS)}")
+        config = CONFIGS[config]
+    app.config.from_object(config)
+    app.config.update(from_environment())
+    app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        raise RuntimeError("SECRET_KEY is not set. Production needs a long random value in the SECRET_KEY "
+                           "environment variable: python -c \"import secrets; print(secrets.token_hex(32))\"")
+
+
+def allowed_origins(config):
+    """CORS_ORIGINS as a list: the front ends we trust with credentials."""
+    return [origin.strip() for origin in config["CORS_ORIGINS"].split(",")]

@@ -1,0 +1,59 @@
+"""The database tables, in SQLAlchemy 2.x typed style."""
+from datetime import datetime, timezone
+
+from flask import current_app
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow():
+    """Now, in UTC, without tzinfo: SQLite and PostgreSQL then agree on what they return."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased (see below), so the UNIQUE constraint is case-insensitive.
+    username: Mapped[str] = mapped_column(String(30), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # 254: the longest usable address
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @validates("username", "email")
+    def normalize(self, key, value):
+        # "Alice" and "alice" are one account: the database decides, not our code.
+        return value.strip().lower()
+
+    def set_password(self, password):
+        # We never store the password, only a salted, deliberately slow hash of it.
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def needs_rehash(self):
+        """True when the hash was made with other settings than today's."""
+        return not self.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$")
+
+    def to_dict(self):
+        """The public view of a user: never the hash."""
+        return {"id": self.id, "username": self.username, "email": self.email}
+
+
+class UserSession(db.Model):
+    """One logged-in browser. The cookie holds a random token; this table holds
+    only its SHA-256, so a stolen copy of the database logs nobody in."""
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,82 @@
+"""Forgot, reset and change password."""
+from flask import Blueprint, current_app, g
+from werkzeug.exceptions import Forbidden
+
+from .audit import log_event
+from .errors import FieldErrors
+from .extensions import db
+from .limits import forgot_per_address, forgot_per_email
+from .mail import send_mail
+from .models import User
+from .sessions import login_required, revoke_sessions
+from .tokens import make_reset_token, user_for_reset_token
+from .validation import email_problem, json_object, password_problem, required_strings
+
+bp = Blueprint("passwords", __name__, url_prefix="/auth")
+
+FORGOT_ANSWER = {"message": "if that email is registered, a reset link is on its way"}
+
+
+@bp.post("/forgot-password")
+@forgot_per_address
+@forgot_per_email
+def forgot_password():
+    (email,) = required_strings(json_object(), "email")
+    if problem := email_problem(email):
+        raise FieldErrors("some fields are invalid", {"email": problem})
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    log_event("reset_requested", user=user, identifier=email)
+    if user is not None:  # an unknown address gets no mail, and the same answer
+        send_reset_mail(user)
+    return FORGOT_ANSWER, 202
+
+
+def send_reset_mail(user):
+    link = f"{current_app.config['FRONTEND_URL'].rstrip('/')}/reset-password?token={make_reset_token(user)}"
+    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    send_mail(user.email, "Reset your password",
+              f"Someone, hopefully you, asked to reset the password of {user.username}.\n\n"
+              f"Choose a new password here within {minutes} minutes:\n{link}\n\n"
+              "If it wasn't you, ignore this mail: your password has not changed.\n")
+
+
+@bp.post("/reset-password")
+def reset_password():
+    token, password = required_strings(json_object(), "token", "password")
+    user = user_for_reset_token(token)
+    if user is None:
+        raise FieldErrors("invalid reset link", {"token": "is invalid, expired or already used"})
+    require_good_password("password", password)
+    user.set_password(password)
+    revoke_sessions(user)  # whoever knew the old password is logged out everywhere
+    db.session.commit()
+    log_event("reset_completed", user=user)
+    send_password_changed_notice(user)
+    return {"message": "password changed: log in with your new password"}
+
+
+@bp.post("/change-password")
+@login_required
+def change_password():
+    current, new = required_strings(json_object(), "current_password", "new_password")
+    if not g.user.check_password(current):
+        raise FieldErrors("wrong password", {"current_password": "is not your current password"},
+                          code=Forbidden.code)
+    require_good_password("new_password", new)
+    g.user.set_password(new)
+    revoke_sessions(g.user, keep=g.session)  # stay logged in here, nowhere else
+    db.session.commit()
+    log_event("password_changed", user=g.user)
+    send_password_changed_notice(g.user)
+    return {"message": "password changed"}
+
+
+def require_good_password(field, password):
+    if problem := password_problem(password):
+        raise FieldErrors("some fields are invalid", {field: problem})
+
+
+def send_password_changed_notice(user):
+    send_mail(user.email, "Your password was changed",
+              f"The password of {user.username} was just changed.\n\n"
+              "If that wasn't you, reset it now with 'forgot password', then check your mailbox's security.\n")

@@ -1,0 +1,64 @@
+"""Fixtures in the style of the Flask docs: app, client, runner."""
+import socket
+import threading
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from authapp import create_app
+from authapp.extensions import db
+
+
+@pytest.fixture
+def app(tmp_path):
+    # A fresh SQLite file per test: real SQL, nothing shared between tests.
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+    with app.app_context():
+        db.create_all()
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def wait_for_mail():
+    """Wait until every mail the app handed to a background thread has gone."""
+    for thread in threading.enumerate():
+        if thread.name == "send-mail":
+            thread.join(timeout=30)
+
+
+class Inbox:
+    """An aiosmtpd handler: keeps every message a real SMTP conversation delivers."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(app):
+    """A real SMTP server on loopback, with the app configured to use it."""
+    handler = Inbox()
+    server = Controller(handler, hostname="127.0.0.1", port=free_port())
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False)
+    yield handler
+    server.stop()
