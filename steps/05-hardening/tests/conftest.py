@@ -1,4 +1,5 @@
 """Fixtures in the style of the Flask docs: app, client, runner."""
+import os
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -13,10 +14,16 @@ from authapp.extensions import db
 @pytest.fixture
 def app(tmp_path):
     # A fresh SQLite file per test: real SQL, nothing shared between tests.
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.sqlite'}")
+    # TEST_DATABASE_URL runs the same tests on another engine (PostgreSQL in
+    # `make test-production`); its tables are dropped after each test.
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.create_all()
     yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()  # one app per test: don't leave its connections open
 
 
 @pytest.fixture
