@@ -18,6 +18,7 @@ from .validation import check_registration, json_object, required_strings
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+# --8<-- [start:register]
 @bp.post("/register")
 @register_per_address
 def register():
@@ -45,8 +46,10 @@ def taken_fields(user):
         if db.session.scalar(db.select(User.id).where(column == getattr(user, field))):
             taken[field] = "is already taken"
     return taken
+# --8<-- [end:register]
 
 
+# --8<-- [start:login]
 @bp.post("/login")
 @login_per_address
 @login_per_account
@@ -62,8 +65,10 @@ def login():
     start_session(user)
     log_event("login_succeeded", user=user)
     return {"user": user.to_dict()}
+# --8<-- [end:login]
 
 
+# --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
     if record := current_session():
@@ -76,8 +81,10 @@ def logout():
 @login_required
 def me():
     return {"user": g.user.to_dict()}
+# --8<-- [end:logout]
 
 
+# --8<-- [start:timing]
 def find_user(identifier):
     """The user with this username or email (usernames can't contain '@')."""
     identifier = identifier.strip().lower()
@@ -99,3 +106,4 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
+# --8<-- [end:timing]

@@ -20,6 +20,7 @@ def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# --8<-- [start:start]
 def start_session(user):
     """Log `user` in with a brand-new token (never reuse one from before login)."""
     end_session()
@@ -36,16 +37,20 @@ def end_session():
         db.session.execute(db.delete(UserSession).where(UserSession.id == digest(token)))
         db.session.commit()
     session.clear()
+# --8<-- [end:start]
 
 
+# --8<-- [start:revoke]
 def revoke_sessions(user, keep=None):
     """End every session of `user` on the server, except `keep`."""
     statement = db.delete(UserSession).where(UserSession.user_id == user.id)
     if keep is not None:
         statement = statement.where(UserSession.id != keep.id)
     db.session.execute(statement)
+# --8<-- [end:revoke]
 
 
+# --8<-- [start:check]
 def current_session():
     """The valid UserSession for this request's cookie, or None."""
     token = session.get("sid")
@@ -62,8 +67,10 @@ def current_session():
         record.last_seen_at = now
         db.session.commit()
     return record
+# --8<-- [end:check]
 
 
+# --8<-- [start:guard]
 def login_required(view):
     """Run the view only for a logged-in user (as g.user); otherwise a 401."""
     @wraps(view)
@@ -74,3 +81,4 @@ def login_required(view):
         g.session, g.user = record, record.user
         return view(*args, **kwargs)
     return wrapper
+# --8<-- [end:guard]
