@@ -75,12 +75,15 @@ class Outcomes:
 
 def lay_out(workdir, test_files):
     """Copy test files into workdir/tests. `test_files` maps a path inside
-    tests/ to the file to copy there."""
+    tests/ to the file to copy there (None: an empty file, e.g. __init__.py)."""
     workdir = Path(workdir)
     for destination, source in test_files.items():
         target = workdir / "tests" / destination
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        if source is None:
+            target.touch()
+        else:
+            shutil.copyfile(source, target)
     (workdir / "pytest.ini").write_text(PYTEST_INI)
     return workdir
 
@@ -133,16 +136,19 @@ def collect_ids(step_dir):
 
 
 class Only:
-    """Keep only the given node ids. (Naming them on pytest's command line
-    would stop the whole run when one of their modules fails to import.)"""
+    """Keep only the given node ids; an id without [parameters] keeps every
+    case of that test. (Naming them on pytest's command line would stop the
+    whole run when one of their modules fails to import.)"""
 
     def __init__(self, node_ids):
         self.node_ids = set(node_ids)
 
+    def wanted(self, item):
+        return item.nodeid in self.node_ids or item.nodeid.split("[")[0] in self.node_ids
+
     def pytest_collection_modifyitems(self, config, items):
-        kept = [item for item in items if item.nodeid in self.node_ids]
-        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in self.node_ids])
-        items[:] = kept
+        config.hook.pytest_deselected(items=[item for item in items if not self.wanted(item)])
+        items[:] = [item for item in items if self.wanted(item)]
 
 
 class Collected:

@@ -1,0 +1,88 @@
+"""Red/green proof: every test a step adds FAILS on the previous step's app
+and PASSES on its own step, run in the same way (the step's tests copied next
+to the other app). A new test that already passes without the new code proves
+nothing, unless tests/regression_guards.toml lists it with a reason.
+
+A test file that can't even be imported on the previous step (it imports
+something the step adds) counts as failing there: its tests can't pass.
+"""
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from suites import STEPS, collect_every_step, in_parallel, node_ids, run
+from tools import outcomes, steps
+
+GUARDS = tomllib.loads((Path(__file__).parent / "regression_guards.toml").read_text())
+PAIRS = list(zip(STEPS, STEPS[1:]))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def collected():
+    collect_every_step()
+
+
+def added_tests(previous, step):
+    before = set(node_ids(previous))
+    return [node_id for node_id in node_ids(step) if node_id not in before]
+
+
+def is_guard(node_id, guards):
+    return node_id in guards or node_id.split("[")[0] in guards
+
+
+def red_or_green(result, node_id):
+    """'passed', 'failed', 'import error' or 'not run' for one test."""
+    record = result["tests"].get(node_id)
+    if record:
+        return record["outcome"]
+    return "import error" if node_id.split("::")[0] in result["collect_errors"] else "not run"
+
+
+@pytest.mark.parametrize("previous, step", PAIRS, ids=[f"{a.name}->{b.name}" for a, b in PAIRS])
+def test_new_tests_fail_before_their_step_and_pass_on_it(previous, step, tmp_path):
+    added = added_tests(previous, step)
+    assert added, f"{step.name} adds no tests"
+    files = outcomes.suite_files(step)
+    red, green = in_parallel((run, tmp_path / "red", files, previous, added),
+                             (run, tmp_path / "green", files, step, added))
+
+    not_green = {node_id: red_or_green(green, node_id) for node_id in added
+                 if red_or_green(green, node_id) != "passed"}
+    assert not not_green, f"on {step.name} itself these new tests do not pass: {not_green}"
+
+    guards = GUARDS.get(step.name, {})
+    passing_before = [node_id for node_id in added if red_or_green(red, node_id) == "passed"]
+    unexplained = [node_id for node_id in passing_before if not is_guard(node_id, guards)]
+    assert not unexplained, (
+        f"these tests are new in {step.name} but already pass on {previous.name}, so they don't prove "
+        f"the new code works. Make them fail without it, or list them with a reason in "
+        f"tests/regression_guards.toml:\n  " + "\n  ".join(unexplained))
+
+    stale = [guard for guard in guards
+             if not any(node_id == guard or node_id.split("[")[0] == guard for node_id in passing_before)]
+    assert not stale, (f"tests/regression_guards.toml lists tests of {step.name} that no longer pass on "
+                       f"{previous.name} (or no longer exist); remove them: {stale}")
+
+    skipped = [node_id for node_id in added if red_or_green(red, node_id) in ("skipped", "not run")]
+    assert not skipped, f"these new tests did not run on {previous.name}: {skipped}"
+
+
+def test_every_guard_belongs_to_a_step_and_gives_a_reason():
+    names = {step.name for step in STEPS}
+    for step_name, guards in GUARDS.items():
+        assert step_name in names, f"regression_guards.toml names an unknown step {step_name}"
+        for node_id, reason in guards.items():
+            assert len(reason.split()) >= 8, f"{node_id}: give the reason in a sentence"
+
+
+@pytest.mark.parametrize("step_name", sorted(GUARDS))
+def test_the_step_page_mentions_its_regression_guards(step_name):
+    page = steps.page(steps.find_step(step_name))
+    assert page, f"{step_name} has no page in docs/ yet"
+    text = page.read_text()
+    # WEAK entries are tests to fix (reported to the lead), not guards to explain.
+    missing = [node_id for node_id, reason in GUARDS[step_name].items()
+               if not reason.startswith("WEAK") and node_id.split("::")[-1].split("[")[0] not in text]
+    assert not missing, f"{page.relative_to(steps.ROOT)} should name these regression guards: {missing}"
