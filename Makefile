@@ -60,6 +60,26 @@ reset: $(APP_READY)
 checklists: $(DEV_READY)
 	@$(BIN)/python -m tools.checklists
 
+# --- Documentation site (mkdocs.yml, docs/, scripts/) --------------------------
+#   make docs              serve the site on http://127.0.0.1:8000 (reloads on edits)
+#   make diffs             regenerate docs/diffs/ from steps/ (after changing a step)
+#   make walkthroughs      run every step's walkthrough.sh, record docs/walkthroughs/
+#   make try STEP=03       run step 03's walkthrough against a fresh database
+.PHONY: docs diffs walkthroughs try
+
+docs: $(DEV_READY)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+diffs: $(DEV_READY)
+	$(BIN)/python scripts/make_diffs.py
+
+walkthroughs: $(APP_READY)
+	$(BIN)/python scripts/walkthroughs.py
+
+try: $(APP_READY)
+	@test -n "$(STEP)" || { echo "Which step? For example: make try STEP=03"; exit 2; }
+	$(BIN)/python scripts/walkthroughs.py $(STEP)
+
 # --- Browser client (client/, tests/test_browser_client.py) -------------------
 #   make client            serve client/ on http://localhost:3000 (and the API: make run)
 #   make screenshots       refresh docs/assets/client/ from a run in a real browser
