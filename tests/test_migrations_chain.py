@@ -1,0 +1,164 @@
+"""The migrations chain: a database created and filled by step 01 upgrades
+through every later step (`flask db upgrade`, run in each step's folder)
+with no row lost; every step's models match its migrations (`flask db
+check`); and the users of every earlier step, old password hashes included,
+still log in at the last step through its HTTP API and real config."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from suites import STEPS
+
+HERE = Path(__file__).resolve().parent
+WERKZEUG_DEFAULT = "scrypt:32768:8:1$"  # what step 01's development config stores
+
+
+def account(name):
+    return {"username": name, "email": f"{name}@example.com",
+            "password": f"{name} keeps a long and uncommon passphrase"}
+
+
+def run(step, database, *command, stdin=None):
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in {"SECRET_KEY", "CORS_ORIGINS", "PYTHONPATH"}}
+    environment.update(DATABASE_URL=f"sqlite:///{database}", APP_CONFIG="development",
+                       PYTHONPATH=str(step))
+    result = subprocess.run([sys.executable, *command], cwd=step, env=environment, input=stdin,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (f"{step.name}: {' '.join(command[:6])} failed\n"
+                                    f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def flask(step, database, *args, stdin=None):
+    return run(step, database, "-m", "flask", "--app", "authapp", *args, stdin=stdin)
+
+
+def http(step, database, plan):
+    return json.loads(run(step, database, str(HERE / "chain_client.py"), json.dumps(plan)))
+
+
+def snapshot(database):
+    """{table: (columns, set of rows)} for every table but Alembic's own."""
+    with sqlite3.connect(database) as connection:
+        tables = [name for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
+        found = {}
+        for table in tables:
+            cursor = connection.execute(f'SELECT * FROM "{table}"')
+            columns = tuple(column[0] for column in cursor.description)
+            found[table] = (columns, set(cursor.fetchall()))
+    connection.close()
+    return found
+
+
+def rows_lost(before, after_database):
+    """Rows of `before` that are not in the upgraded database (compared on the old columns)."""
+    lost = {}
+    with sqlite3.connect(after_database) as connection:
+        for table, (columns, rows) in before.items():
+            names = ", ".join(f'"{column}"' for column in columns)
+            try:
+                now = set(connection.execute(f'SELECT {names} FROM "{table}"').fetchall())
+            except sqlite3.OperationalError as error:  # the table or a column is gone
+                lost[table] = str(error)
+                continue
+            if rows - now:
+                lost[table] = sorted(rows - now)
+    connection.close()
+    return lost
+
+
+def check_a_copy(step, database):
+    """`flask db check` on a copy of the database, so that it can run while
+    the next commands write to the original."""
+    copy = database.with_name(f"check-{step.name}.sqlite")
+    shutil.copyfile(database, copy)
+    return flask(step, copy, "db", "check")
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """Walk one database through every step; record what each step saw."""
+    database = tmp_path_factory.mktemp("chain") / "chain.sqlite"
+    first, *later = STEPS
+    record = {}
+    users = [account("alice"), account("bob")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        flask(first, database, "db", "upgrade")
+        check = pool.submit(check_a_copy, first, database)
+        for user in users:  # the way step 01 makes users: the CLI, password typed twice
+            flask(first, database, "create-user", user["username"], user["email"],
+                  stdin=f"{user['password']}\n{user['password']}\n")
+        record[first.name] = {"check": check.result(), "lost": {}}
+        columns, rows = snapshot(database)["users"]
+        old_hashes = {row[columns.index("username")]: row[columns.index("password_hash")] for row in rows}
+
+        for step in later:
+            before = snapshot(database)
+            flask(step, database, "db", "upgrade")
+            check = pool.submit(check_a_copy, step, database)
+            seen = {"lost": rows_lost(before, database)}
+            # Every step with the HTTP API adds a user of its own and logs everybody in
+            # (from step 03 on, that leaves session rows for the next upgrades to keep).
+            newcomer = account(f"user{step.name[:2]}")
+            seen["http"] = http(step, database, {"register": [newcomer], "login": users + [newcomer],
+                                                 "me": (step / "authapp" / "sessions.py").exists()})
+            if seen["http"]["register"].get(newcomer["username"]) == 201:
+                users.append(newcomer)
+            seen["check"] = check.result()
+            record[step.name] = seen
+    return {"steps": record, "users": users, "old_hashes": old_hashes, "database": database}
+
+
+def test_the_chain_covers_every_step(chain):
+    assert list(chain["steps"]) == [step.name for step in STEPS]
+    assert len(STEPS) >= 2
+
+
+def test_step_01_stored_werkzeugs_default_hashes(chain):
+    # So the last step really meets old hashes, not ones made with its own settings.
+    assert chain["old_hashes"], "step 01 made no users"
+    for name, stored in chain["old_hashes"].items():
+        assert stored.startswith(WERKZEUG_DEFAULT), f"{name}: {stored[:20]}"
+
+
+@pytest.mark.parametrize("step", STEPS[1:], ids=[step.name for step in STEPS[1:]])
+def test_upgrading_loses_no_row(chain, step):
+    assert chain["steps"][step.name]["lost"] == {}
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_models_match_migrations(chain, step):
+    # `flask db check` exits non-zero (and `run` fails) when they differ.
+    assert "No new upgrade operations detected" in chain["steps"][step.name]["check"]
+
+
+def test_every_user_of_every_step_logs_in_at_the_last_step(chain):
+    last = STEPS[-1]
+    statuses = chain["steps"][last.name]["http"]
+    expected = {user["username"]: 200 for user in chain["users"]}
+    assert statuses["login"] == expected
+    assert {"alice", "bob"} <= set(expected), "step 01's users must be among them"
+    if statuses["me"]:
+        assert statuses["me"] == {name: [200, name] for name in expected}
+
+
+def test_the_last_step_logs_old_users_in_again(chain):
+    """A second login at the last step: after any hash upgrade at the first one."""
+    last = STEPS[-1]
+    again = http(last, chain["database"], {"login": chain["users"]})
+    assert again["login"] == {user["username"]: 200 for user in chain["users"]}
+
+
+def test_every_step_with_the_api_added_its_user(chain):
+    for step in STEPS[1:]:
+        registered = chain["steps"][step.name]["http"]["register"]
+        assert registered == {f"user{step.name[:2]}": 201}, f"{step.name}: {registered}"
