@@ -91,3 +91,24 @@ client:
 
 screenshots: $(DEV_READY)
 	SCREENSHOTS_DIR=docs/assets/client $(BIN)/python -m pytest -q tests/test_browser_client.py
+
+# --- Production profile and performance report (production/, benchmarks/) ----
+#   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn
+#                          (installs Debian's postgresql, redis-server and wrk if missing)
+#   make bench             the performance report: prints it, writes docs/generated/bench.md
+PROD_READY := $(VENV)/.prod-installed
+
+.PHONY: test-production bench production-services
+
+$(PROD_READY): requirements.txt requirements-prod.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-prod.txt
+	touch $@
+
+production-services:
+	@sh production/install.sh
+
+test-production: $(DEV_READY) $(PROD_READY) production-services
+	$(BIN)/python -m pytest production
+
+bench: $(DEV_READY) $(PROD_READY) production-services
+	$(BIN)/python -m benchmarks

@@ -1,0 +1,155 @@
+"""Throwaway PostgreSQL and Redis servers on loopback, for make test-production
+and make bench. Each lives in a temporary folder on a free port and is gone
+when the `with` block ends: nothing touches the machine's own clusters."""
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+
+import psycopg
+import redis
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(ready, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if ready():
+                return
+        except Exception:  # not up yet: refused connections, missing files
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start within {timeout} s")
+        time.sleep(0.05)
+
+
+def postgres_bin(name):
+    """Debian keeps PostgreSQL's programs in /usr/lib/postgresql/<version>/bin."""
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4]))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: apt-get install -y postgresql (or: make test-production)")
+    return found[-1]
+
+
+def plain_url(url):
+    """psycopg wants postgresql://; SQLAlchemy's postgresql+psycopg:// names the driver too."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def create_database(url, name):
+    """Another empty database on the same server; returns its URL."""
+    with psycopg.connect(plain_url(url), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def as_postgres_user(command):
+    # PostgreSQL refuses to run as root; CI runs as root, a learner usually doesn't.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def postgresql(database="authapp", durable=False):
+    """Yield a postgresql+psycopg:// URL to an empty database. durable=False
+    switches off fsync: fine for a server that is deleted minutes later."""
+    folder = tempfile.mkdtemp(prefix="authapp-pg-")
+    data = os.path.join(folder, "data")
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    port = free_port()
+    subprocess.run(as_postgres_user([postgres_bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust",
+                                     "-E", "UTF8", "--locale=C", "--no-sync"]),
+                   check=True, stdout=subprocess.DEVNULL)
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder}"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    pg_ctl = postgres_bin("pg_ctl")
+    subprocess.run(as_postgres_user([pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"),
+                                     "-w", "start"]), check=True, stdout=subprocess.DEVNULL)
+    try:
+        yield create_database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", database)
+    finally:
+        subprocess.run(as_postgres_user([pg_ctl, "-D", data, "-m", "fast", "-w", "stop"]),
+                       stdout=subprocess.DEVNULL)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def redis_server():
+    """Yield a redis:// URL to a Redis that keeps nothing on disk."""
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                               "--save", "", "--appendonly", "no", "--daemonize", "no"],
+                              stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        wait_until(lambda: redis.Redis.from_url(url).ping(), "redis-server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STEP_05 = os.path.join(ROOT, "steps", "05-hardening")
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+
+
+def production_environment(database_url, storage_uri, **more):
+    """The environment a deployer sets for step 05: configuration, no code."""
+    return {**os.environ, "APP_CONFIG": "production", "SECRET_KEY": os.urandom(32).hex(),
+            "DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": storage_uri, **more}
+
+
+def migrate(environment, folder=STEP_05):
+    """What a deploy runs before starting the new version: flask db upgrade."""
+    subprocess.run([os.path.join(VENV_BIN, "flask"), "--app", "authapp", "db", "upgrade"], cwd=folder,
+                   env=environment, check=True, capture_output=True)
+
+
+def http_ok(port, path="/"):
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status == 200
+    finally:
+        connection.close()
+
+
+@contextmanager
+def gunicorn(environment, workers=2, app="authapp:create_app()", folder=STEP_05, access_log=None):
+    """Serve `app` with gunicorn's sync workers on a free loopback port; yield the port.
+    access_log: a file that gets one line per request, "<pid> <status> <path>"."""
+    port = free_port()
+    command = [os.path.join(VENV_BIN, "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    if access_log:
+        command += ["--access-logfile", access_log, "--access-logformat", "%(p)s %(s)s %(U)s"]
+    errors = tempfile.TemporaryFile(mode="w+")  # gunicorn's own log, shown if it fails to start
+    server = subprocess.Popen([*command, app], cwd=folder, env=environment,
+                              stdout=subprocess.DEVNULL, stderr=errors)
+    try:
+        try:
+            wait_until(lambda: server.poll() is None and http_ok(port), "gunicorn")
+        except RuntimeError:
+            errors.seek(0)
+            raise RuntimeError(f"gunicorn did not start:\n{errors.read()[-3000:]}") from None
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        errors.close()
