@@ -5,6 +5,7 @@
 
 const API = API_BASE || `${location.protocol}//${location.hostname}:5000`;
 
+// --8<-- [start:call-api]
 // Call the API and return {ok, status, body}. Throws only when the browser
 // gives this page no answer at all (API down, or blocked by CORS).
 async function callApi(method, path, data) {
@@ -38,11 +39,13 @@ async function callApi(method, path, data) {
   showLast(`${method} ${API}${path}\n→ ${response.status} ${text}`);
   return { ok: response.ok, status: response.status, body };
 }
+// --8<-- [end:call-api]
 
 function showLast(text) {
   document.getElementById("last").textContent = text;
 }
 
+// --8<-- [start:show-errors]
 // Put the API's {"error": ..., "fields": {name: problem}} next to the fields.
 function showErrors(form, body) {
   const message = form.querySelector(".message");
@@ -58,6 +61,7 @@ function showErrors(form, body) {
     }
   }
 }
+// --8<-- [end:show-errors]
 
 function showMessage(form, text) {
   const message = form.querySelector(".message");
@@ -145,6 +149,7 @@ on("reset", async (data, form) => {
   form.reset();
 });
 
+// --8<-- [start:reset-link]
 // Opened from a reset mail? Show the form and take the token out of the
 // address bar, so it doesn't stay in the history or get copied along.
 function openResetForm() {
@@ -156,6 +161,7 @@ function openResetForm() {
   history.replaceState(null, "", location.pathname);
   form.elements.password.focus();
 }
+// --8<-- [end:reset-link]
 
 // Make same-origin vs same-site visible for this page and this API.
 function explainOrigins() {

@@ -5,6 +5,7 @@ What a browser shows and curl cannot: CORS, credentials: "include", HttpOnly
 and SameSite. Run `make screenshots` to refresh docs/assets/client/ from the
 last step."""
 import itertools
+import re
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from browser_servers import ApiServer, StaticSite, configured_client, free_port
-from conftest import STEPS
+from conftest import ROOT, STEPS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -103,11 +104,16 @@ def new_user():
     return SimpleNamespace(username=f"learner{n}", email=f"learner{n}@example.com", password=PASSWORD)
 
 
-def snap(page, stack, name):
-    """A screenshot for the docs, when `make screenshots` asks (last step only)."""
+def snap(page, stack, name, part=None):
+    """A screenshot for the docs, when `make screenshots` asks (last step only):
+    the whole page, or only the part (a CSS selector) the docs talk about."""
     if SCREENSHOTS and stack.step == STEPS[-1]:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(SCREENSHOTS) / f"{name}.png", full_page=True)
+        path = Path(SCREENSHOTS) / f"{name}.png"
+        if part:
+            page.locator(part).screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=True)
 
 
 # Small helpers that use the page the way a learner does: type, click, read.
@@ -150,7 +156,7 @@ def test_register_login_who_am_i_logout(stack, page):
     expect(field_error(page, "register", "email")).to_contain_text("email must be an email address")
     expect(field_error(page, "register", "password")).to_contain_text("password must be at least 15")
     expect(field_error(page, "register", "username")).to_be_empty()
-    snap(page, stack, "1-register-errors")
+    snap(page, stack, "1-register-errors", "#register")
 
     register(page, user)
     log_in(page, user)
@@ -164,7 +170,7 @@ def test_register_login_who_am_i_logout(stack, page):
     expect(page.locator("#status")).to_have_text("Not logged in")
     page.click("#whoami")
     expect(message(page, "account")).to_have_text("401: login required")
-    snap(page, stack, "3-logged-out")
+    snap(page, stack, "3-logged-out", "#account")
     # Chromium logs each 4xx answer in the console. Anything else there (a CORS
     # or Content-Security-Policy error, a missing file) would be a bug.
     answers = ("status of 400 (BAD REQUEST)", "status of 401 (UNAUTHORIZED)")
@@ -209,7 +215,7 @@ def test_unlisted_origin_cannot_read_who_am_i(stack, context, page):
     log_in(page, user)
     expect(page.locator("#status")).to_contain_text("Logged in as")
 
-    before = stack.api.mark()
+    start = before = stack.api.mark()
     other = context.new_page()
     errors = []
     other.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -232,8 +238,10 @@ def test_unlisted_origin_cannot_read_who_am_i(stack, context, page):
     assert "POST /auth/login" not in log
     assert any("preflight" in error for error in errors), errors
     snap(other, stack, "6-unlisted-origin")
-    if SCREENSHOTS and stack.step == STEPS[-1]:
-        Path(SCREENSHOTS, "cors-errors.txt").write_text("\n".join(errors) + "\n")
+    if SCREENSHOTS and stack.step == STEPS[-1]:  # the real texts, for docs/browser-client.md
+        Path(SCREENSHOTS, "cors-console.txt").write_text("\n".join(errors) + "\n")
+        requests = [line for line in stack.api.output(since=start).splitlines() if '"' in line]
+        Path(SCREENSHOTS, "cors-api-log.txt").write_text("\n".join(requests) + "\n")
 
 
 @steps(SESSION_STEPS)
@@ -259,14 +267,14 @@ def test_forgot_and_reset_password(stack, page):
     register(page, user)
     fill(page, "forgot", email=user.email)
     expect(message(page, "forgot")).to_contain_text("if that email is registered")
-    snap(page, stack, "4-forgot-password")
+    snap(page, stack, "4-forgot-password", "#forgot")
 
     link = stack.api.reset_link(user.email)
     assert link.startswith(stack.client_url + "/")
     page.goto(link)
     expect(page.locator("#reset")).to_be_visible()
     assert "token" not in page.url  # taken out of the address bar
-    snap(page, stack, "5-reset-form")
+    snap(page, stack, "5-reset-form", "#reset")
     fill(page, "reset", password=NEW_PASSWORD)
     expect(message(page, "reset")).to_contain_text("password changed")
 
@@ -291,9 +299,9 @@ def test_change_password(stack, page):
     fill(page, "change", current_password="not my password at all", new_password=NEW_PASSWORD)
     expect(field_error(page, "change", "current_password")).to_have_text(
         "current password is not your current password")
+    snap(page, stack, "8-change-password-wrong", "#change")
     fill(page, "change", current_password=user.password, new_password="short")
     expect(field_error(page, "change", "new_password")).to_contain_text("new password must be at least 15")
-    snap(page, stack, "8-change-password-errors")
     fill(page, "change", current_password=user.password, new_password=NEW_PASSWORD)
     expect(message(page, "change")).to_contain_text("password changed")
     page.click("#whoami")  # still logged in here
@@ -304,3 +312,13 @@ def test_change_password(stack, page):
     expect(message(page, "login")).to_have_text("invalid credentials")
     log_in(page, user, password=NEW_PASSWORD)
     expect(page.locator("#status")).to_contain_text("Logged in as")
+
+
+def test_docs_page_names_only_tests_and_screenshots_that_exist():
+    """docs/browser-client.md cites these tests as proof and shows these files."""
+    page = (ROOT / "docs" / "browser-client.md").read_text()
+    named = set(re.findall(r"tests/test_browser_client\.py::(test_\w+)", page))
+    assert named and all(name in globals() for name in named), named - set(globals())
+    shown = re.findall(r"\]\((assets/client/[\w.-]+)\)|--8<-- \"docs/(assets/client/[\w.-]+)\"", page)
+    files = [ROOT / "docs" / (image or text) for image, text in shown]
+    assert files and [file for file in files if not file.exists()] == []
