@@ -5,11 +5,13 @@ app, and say in plain words what each failing test expected.
     make check STEP=03 DIR=~/my-app    # checks another folder
     python -m tools.check 03 --dir workspace/03-sessions --all
 
-The official tests are copied to a temporary folder, so the tests/ folder in
-your copy (missing, old or edited) doesn't matter.
+The official tests and a copy of your authapp/ go to a temporary folder named
+after the step, so the tests/ folder in your copy (missing, old or edited)
+doesn't matter. Errors name your files as authapp/... .
 """
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -39,7 +41,7 @@ def main(argv=None):
         os.environ.pop(name, None)  # the tests choose their own settings
     with tempfile.TemporaryDirectory(prefix="check-") as workdir:
         outcomes.lay_out(workdir, outcomes.suite_files(step))
-        result = outcomes.run_here(workdir, folder)
+        result = outcomes.run_here(workdir, copy_of_the_app(folder, Path(workdir) / step.name))
     if result.crash:
         print("Not yet: the tests could not even start, because your app could not be imported.\n"
               f"What happened: {explain.why_module_failed(result.crash)}\n"
@@ -48,6 +50,15 @@ def main(argv=None):
     report = Report(step, result.tests, result.collect_errors)
     print(report.text(show_all=args.all))
     return 0 if report.complete else 1
+
+
+def copy_of_the_app(folder, target):
+    """A copy of the learner's authapp/ in a folder named after the step: GET /
+    reports the folder's name, and the tests expect the step's name there."""
+    target.mkdir()
+    if (folder / "authapp").is_dir():
+        shutil.copytree(folder / "authapp", target / "authapp", ignore=shutil.ignore_patterns("__pycache__"))
+    return target
 
 
 def latest_started(workspace):
@@ -66,9 +77,6 @@ def shown(path):
 class Report:
     def __init__(self, step, tests, collect_errors):
         self.step, self.tests, self.collect_errors = step, tests, collect_errors
-        self.page = steps.page(step)
-        self.page_text = self.page.read_text() if self.page else ""
-        self.page_name = steps.page_name(step)
         self.failed = [record for record in tests.values() if record["outcome"] == "failed"]
         self.complete = bool(tests) and not self.failed and not collect_errors
 
@@ -133,9 +141,7 @@ class Report:
         return ""
 
     def reread(self, file, function):
-        heading = sections.section_for(self.page_text, self.step.name, file, function)
-        where = f"{self.page_name} → '{heading}'" if heading else self.page_name
-        return f"Re-read: {where}"
+        return f"Re-read: {sections.reread(self.step, file, function)}"
 
     def congratulations(self):
         following = steps.neighbour(self.step, +1)

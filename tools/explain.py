@@ -72,9 +72,9 @@ def explain_assertion(message):
     compared = re.fullmatch(r"(.+?) == (.+)", head)
     if compared:
         return f"Your app gave {shorten(compared.group(1))}; the test expects {shorten(compared.group(2))}."
-    if head:
+    if head and head not in ("False", "None", "0", "[]", "{}", "''"):
         return f"This turned out false: {shorten(head)}"
-    return "An assertion in the test failed."
+    return "The check on the test's line below turned out false."
 
 
 def first_line(text):

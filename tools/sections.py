@@ -1,15 +1,21 @@
-"""Which section of a step's page explains a given test.
+"""Which page, and which section of it, to re-read when a test fails.
 
-In order: the section that names the test function; else the entry for the
-test in tools/hints.toml (file, or file::test-name prefix, longest wins);
-else the section that names the test file; else just the page.
+The page is the one of the step that introduced the test. The section is,
+in order: the entry for the test in tools/hints.toml (a file, or a
+file::test-name prefix; the longest wins); else a section that names the
+test; else a section that names its test file. A section that names the
+test is also offered as a second place to read.
 """
 import re
 import tomllib
 from pathlib import Path
 
+from tools import steps
+
 HINTS = Path(__file__).resolve().parent / "hints.toml"
 HEADING = re.compile(r"^(#{2,4})\s+(.+?)\s*#*\s*$")
+# Sections that mention tests without explaining them.
+NOT_EXPLANATIONS = {"Exercises", "Checkpoints", "The complete diff", "What changes", "Try it"}
 
 
 def sections(markdown):
@@ -32,7 +38,7 @@ def sections(markdown):
 
 
 def clean(heading):
-    """Drop attribute lists ({ #id }) and emphasis marks from a heading."""
+    """Drop attribute lists ({ #id }), backticks and emphasis marks from a heading."""
     return re.sub(r"\s*\{[^}]*\}\s*$", "", heading).replace("`", "").replace("*", "").strip()
 
 
@@ -40,20 +46,45 @@ def load_hints(path=HINTS):
     return tomllib.loads(path.read_text()) if path.exists() else {}
 
 
-def section_for(page_text, step_name, test_file, test_function, hints=None):
-    """The heading to re-read for one test, or None."""
-    hints = load_hints() if hints is None else hints
-    found = sections(page_text or "")
-    for heading, body in found:
-        if re.search(rf"\b{re.escape(test_function)}\b", body):
-            return heading
+def introduced_in(step, test_file, function, root=steps.ROOT):
+    """The first step, up to `step`, whose tests define this test function."""
+    name = Path(test_file).name
+    for candidate in steps.all_steps(root):
+        source = candidate / "tests" / name
+        if source.exists() and re.search(rf"^def {re.escape(function)}\(", source.read_text(), re.M):
+            return candidate
+        if candidate.name == step.name:
+            break
+    return step
+
+
+def from_table(hints, step_name, test_file, function):
     file_name = Path(test_file).name
     table = hints.get(step_name, {})
-    test_id = f"{file_name}::{test_function}"
+    test_id = f"{file_name}::{function}"
     keys = [key for key in table if key == file_name or ("::" in key and test_id.startswith(key))]
-    if keys:
-        return table[max(keys, key=len)]
-    for heading, body in found:
-        if file_name in body:
-            return heading
-    return None
+    return table[max(keys, key=len)] if keys else None
+
+
+def headings_for(page_text, step_name, test_file, function, hints=None):
+    """Up to two headings to re-read, the best first; [] if nothing fits."""
+    hints = load_hints() if hints is None else hints
+    explaining = [(heading, body) for heading, body in sections(page_text or "")
+                  if heading not in NOT_EXPLANATIONS]
+    naming_test = [heading for heading, body in explaining
+                   if function and re.search(rf"\b{re.escape(function)}\b", body)]
+    chosen = [from_table(hints, step_name, test_file, function)] + naming_test[:1]
+    if not any(chosen):
+        chosen = [heading for heading, body in explaining if Path(test_file).name in body][:1]
+    return list(dict.fromkeys(heading for heading in chosen if heading))
+
+
+def reread(step, test_file, function, root=steps.ROOT):
+    """'docs/steps/02-register-login.md → 'authapp/auth.py: register'' and the like."""
+    origin = introduced_in(step, test_file, function, root) if function else step
+    page = steps.page(origin, root)
+    headings = headings_for(page.read_text() if page else "", origin.name, test_file, function)
+    where = steps.page_name(origin, root)
+    if headings:
+        where += " → " + " and ".join(f"'{heading}'" for heading in headings)
+    return where
