@@ -87,9 +87,9 @@ def fenced_blocks(text):
     return blocks
 
 
-def test_every_code_block_names_its_file():
-    untitled = [(page.name, info) for page in PAGES for info, _ in fenced_blocks(page.read_text(encoding="utf-8"))
-                if "title=" not in info]
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_every_code_block_on_a_step_page_names_its_file(step):
+    untitled = [info for info, _ in fenced_blocks(step_page(step).read_text(encoding="utf-8")) if "title=" not in info]
     assert not untitled, f"code blocks without title=: {untitled}"
 
 

@@ -42,48 +42,60 @@ def site_url(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def in_browser(url, actions):
+    """Open `url` in Chromium, run `actions(page)`, and return what went wrong:
+    console errors, page errors, and requests to any host but this machine.
 
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    Runs in a thread of its own: Playwright's sync API refuses to start where
+    another test module's Playwright already runs an event loop."""
+    problems, failure = [], []
 
     def outside(request):
         host = urlsplit(request.url).hostname
         if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in LOCAL_HOSTS:
-            page.problems.append(f"request that leaves the machine: {request.url}")
+            problems.append(f"request that leaves the machine: {request.url}")
 
-    page.on("request", outside)
-    yield page
-    context.close()
+    def run():
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.on("console", lambda message: message.type == "error" and problems.append(
+                    f"console: {message.text}"))
+                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+                page.on("request", outside)
+                page.goto(url, wait_until="networkidle")
+                actions(page)
+                browser.close()
+        except Exception as error:  # re-raised in the test's own thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return problems
+
+
+def look_and_toggle_dark_mode(page):
+    assert page.locator("h1").first.is_visible()
+    assert page.locator("article code").count() > 0
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def search_for_revoke(page):
+    page.locator("input[data-md-component=search-query]").fill("revoke")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    assert results.count() > 0
 
 
 @pytest.mark.parametrize("path", ["index.html", "steps/03-sessions.html"])
-def test_page_loads_cleanly_and_stays_on_the_machine(site_url, page, path):
-    page.goto(f"{site_url}/{path}", wait_until="networkidle")
-    assert page.locator("h1").first.is_visible()
-    assert page.locator("article code").count() > 0
-    # Switch to dark mode and back: the palette toggle is part of the page's script.
-    page.locator("form[data-md-component=palette] label:visible").first.click()
-    page.wait_for_load_state("networkidle")
-    assert page.problems == []
+def test_page_loads_cleanly_and_stays_on_the_machine(site_url, path):
+    assert in_browser(f"{site_url}/{path}", look_and_toggle_dark_mode) == []
 
 
-def test_search_works_without_the_network(site_url, page):
-    page.goto(f"{site_url}/index.html", wait_until="networkidle")
-    page.locator("label[for=__search]").first.click()
-    page.locator("input[data-md-component=search-query]").fill("revoke")
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
-    assert results.count() > 0
-    assert page.problems == []
+def test_search_works_without_the_network(site_url):
+    assert in_browser(f"{site_url}/index.html", search_for_revoke) == []
