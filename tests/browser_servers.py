@@ -77,7 +77,11 @@ class ApiServer:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
                                         cwd=step, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.wait_until_up()
+        try:
+            self.wait_until_up()
+        except Exception:
+            self.stop()
+            raise
 
     def wait_until_up(self, seconds=30):
         deadline = time.monotonic() + seconds
@@ -111,6 +115,7 @@ class ApiServer:
         raise AssertionError(f"no reset mail for {address} in:\n{self.output()}")
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
         self.log.close()

@@ -5,8 +5,8 @@ What a browser shows and curl cannot: CORS, credentials: "include", HttpOnly
 and SameSite. Run `make screenshots` to refresh docs/assets/client/ from the
 last step."""
 import itertools
-import re
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -75,13 +75,15 @@ def stack(request, browser, tmp_path_factory):
     listed, unlisted = StaticSite(client_folder), StaticSite(client_folder)
     client_url = f"http://127.0.0.1:{listed.port}"
     cross_site_url = f"http://localhost:{listed.port}"
-    api = ApiServer(step, workdir, api_port, cors_origins=[client_url, cross_site_url],
-                    frontend_url=client_url)
-    yield SimpleNamespace(step=step, api=api, client_url=client_url, cross_site_url=cross_site_url,
-                          unlisted_url=f"http://127.0.0.1:{unlisted.port}")
-    api.stop()
-    listed.stop()
-    unlisted.stop()
+    try:
+        api = ApiServer(step, workdir, api_port, cors_origins=[client_url, cross_site_url],
+                        frontend_url=client_url)
+        yield SimpleNamespace(step=step, api=api, client_url=client_url, cross_site_url=cross_site_url,
+                              unlisted_url=f"http://127.0.0.1:{unlisted.port}")
+        api.stop()
+    finally:
+        listed.stop()
+        unlisted.stop()
 
 
 @pytest.fixture
