@@ -48,7 +48,7 @@ def why_no_browser():
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright stops after this file: other files may start their own
 def browser():
     reason = why_no_browser()
     if reason and IN_CI:
