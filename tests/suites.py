@@ -20,11 +20,11 @@ def collect_every_step():
         list(pool.map(node_ids, STEPS))
 
 
-def run(workdir, test_files, app_dir, select=(), extra_args=()):
+def run(workdir, test_files, app_dir, select=(), extra_args=(), soften_imports=False):
     """Lay out test_files in workdir/tests and run them (or only `select`)
     against the app in app_dir, in a fresh process."""
     workdir.mkdir(parents=True, exist_ok=True)
-    outcomes.lay_out(workdir, test_files)
+    outcomes.lay_out(workdir, test_files, soften_imports)
     return outcomes.run_in_subprocess(workdir, app_dir, select, extra_args)
 
 
