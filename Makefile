@@ -111,4 +111,4 @@ test-production: $(DEV_READY) $(PROD_READY) production-services
 	$(BIN)/python -m pytest production
 
 bench: $(DEV_READY) $(PROD_READY) production-services
-	$(BIN)/python -m benchmarks
+	$(BIN)/python benchmarks/report.py

@@ -128,14 +128,16 @@ def http_ok(port, path="/"):
 
 
 @contextmanager
-def gunicorn(environment, workers=2, app="authapp:create_app()", folder=STEP_05, access_log=None):
+def gunicorn(environment, workers=2, app="authapp:create_app()", folder=STEP_05, access_log=None, error_log=None):
     """Serve `app` with gunicorn's sync workers on a free loopback port; yield the port.
-    access_log: a file that gets one line per request, "<pid> <status> <path>"."""
+    access_log: a file that gets one line per request, "<pid> <status> <path>".
+    error_log: a file for gunicorn's standard error (the app's log lines go there too)."""
     port = free_port()
     command = [os.path.join(VENV_BIN, "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if access_log:
         command += ["--access-logfile", access_log, "--access-logformat", "%(p)s %(s)s %(U)s"]
-    errors = tempfile.TemporaryFile(mode="w+")  # gunicorn's own log, shown if it fails to start
+    # gunicorn's own log and the app's: shown if it fails to start.
+    errors = open(error_log, "w+") if error_log else tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen([*command, app], cwd=folder, env=environment,
                               stdout=subprocess.DEVNULL, stderr=errors)
     try:

@@ -121,9 +121,13 @@ def attack(postgres, storage, tmp_path, name):
     database = services.create_database(postgres, name)
     environment = services.production_environment(database, storage)
     services.migrate(environment)  # the schema comes from the migrations, as on a deploy
-    access_log = tmp_path / f"{name}.log"
-    with services.gunicorn(environment, workers=WORKERS, access_log=str(access_log)) as port:
+    access_log, error_log = tmp_path / f"{name}.log", tmp_path / f"{name}.errors"
+    with services.gunicorn(environment, workers=WORKERS, access_log=str(access_log), error_log=str(error_log)) as port:
         statuses = attempts_alternating_workers(port, ATTEMPTS)
+    # The audit log reaches gunicorn's error log, the stream to ship (docs/production.md).
+    audit = error_log.read_text()
+    assert audit.count("login_failed") == statuses.count(401)
+    assert audit.count("rate_limited") == statuses.count(429)
     answers = answers_by_worker(access_log)
     assert [status for _, status in answers] == statuses
     pids = [pid for pid, _ in answers]
