@@ -46,6 +46,15 @@ def test_without_a_mail_server_the_mail_is_printed_for_the_learner(client, alice
     assert "http://localhost:3000/reset-password?token=" in printed
 
 
+def test_the_printed_link_can_be_copied_as_it_is(client, alice, capsys):
+    forgot(client, "alice@example.com")
+    wait_for_mail()
+    link = next(line for line in capsys.readouterr().out.splitlines() if "token=" in line)
+    token = link.split("token=")[1]
+    response = client.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"})
+    assert response.status_code == 200
+
+
 def test_the_token_is_never_in_the_response(client, alice, inbox):
     response = forgot(client, "alice@example.com")
     wait_for_mail()

@@ -22,7 +22,10 @@ def deliver(app, message):
     config = app.config
     if not config["MAIL_SERVER"]:
         # Development: show the mail, so a learner can click the link in it.
-        print(f"----- mail (no MAIL_SERVER set) -----\n{message}\n-----", flush=True)
+        # get_content() is the decoded text: str(message) would show the
+        # transfer encoding, with the link split over lines and "=" as "=3D".
+        print(f"----- mail (no MAIL_SERVER set) -----\nTo: {message['To']}\n"
+              f"Subject: {message['Subject']}\n\n{message.get_content()}-----", flush=True)
         return
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
