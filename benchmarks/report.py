@@ -152,8 +152,13 @@ def measure():
                                        cwd=services.ROOT, check=True)) for _ in range(3))
     if os.environ.get("BENCH_MAKE_TEST", "1") != "0":
         print("make test (once) ...", flush=True)
-        figures["make test"] = seconds(lambda: subprocess.run(["make", "test"], cwd=services.ROOT, check=True,
-                                                              stdout=subprocess.DEVNULL))
+        start = time.perf_counter()
+        run = subprocess.run(["make", "test"], cwd=services.ROOT, capture_output=True, text=True)
+        figures["make test"] = time.perf_counter() - start
+        # A red suite still took that long; the report says so instead of losing the other figures.
+        figures["make test result"] = "passed" if run.returncode == 0 else "FAILED"
+        if run.returncode:
+            print(run.stdout[-3000:], run.stderr[-2000:], sep="\n")
     return figures
 
 
@@ -182,7 +187,8 @@ def table(f):
         ("`mkdocs build --strict`", f"{f['mkdocs']:.1f} s", "", "", ""),
     ]
     if "make test" in f:
-        rows.append(("`make test` (wall time, one run)", f"{f['make test']:.0f} s", "", "", "< 180 s"))
+        rows.append((f"`make test` (wall time, one run, {f['make test result']})", f"{f['make test']:.0f} s",
+                     "", "", "< 180 s"))
     lines = ["| measure | value | compared with | ratio | target |", "|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
