@@ -9,6 +9,7 @@ import ast
 import contextlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -134,15 +135,15 @@ def run_in_subprocess(workdir, app_dir, select=(), extra_args=()):
     command = [sys.executable, "-m", "tools.outcomes", str(workdir), str(app_dir), str(output),
                *extra_args, "--", *select]
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True,
-                            env={**_clean_environment(), "PYTHONPATH": str(ROOT)})
+                            env={**clean_environment(), "PYTHONPATH": str(ROOT)})
     if not output.exists():
         raise RuntimeError(f"the test run crashed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return json.loads(output.read_text())
 
 
-def _clean_environment():
-    # The app reads these; a learner's shell must not change what the tests see.
-    import os
+def clean_environment():
+    """The environment without the settings the app reads: a learner's shell
+    must not change what the tests see."""
     return {name: value for name, value in os.environ.items()
             if name not in {"APP_CONFIG", "DATABASE_URL", "SECRET_KEY", "CORS_ORIGINS"}}
 
