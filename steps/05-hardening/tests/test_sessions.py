@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from authapp.extensions import db
 from authapp.models import UserSession, utcnow
@@ -35,7 +36,9 @@ def test_me_after_login(client, alice):
     log_in(client)
     response = client.get("/auth/me")
     assert response.status_code == 200
-    assert response.get_json()["user"]["username"] == "alice"
+    user = response.get_json()["user"]
+    assert user["username"] == "alice"
+    assert set(user) == {"id", "username", "email"}  # never the hash
 
 
 def test_me_without_login_is_401_json(client):
@@ -136,3 +139,24 @@ def test_a_forged_cookie_is_rejected(app, alice):
     forger = app.test_client()
     forger.set_cookie("session", "eyJzaWQiOiJ4In0.forged.signature")
     assert forger.get("/auth/me").status_code == 401
+
+
+
+def test_me_costs_one_query(app, client, alice):
+    # The session row and its user come back together (lazy="joined"): one
+    # round trip to the database per request, not two.
+    log_in(client)
+    selects = []
+
+    def count_selects(connection, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count_selects)
+    try:
+        assert client.get("/auth/me").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count_selects)
+    assert len(selects) == 1
