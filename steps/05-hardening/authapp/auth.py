@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
-from .limits import login_per_account, login_per_address, register_per_address
+from .limits import login_attempts_per_address, login_per_account, login_per_address, register_per_address
 from .models import User
 from .sessions import current_session, end_session, login_required, start_session
 from .validation import check_registration, json_object, required_strings
@@ -51,6 +51,7 @@ def taken_fields(user):
 
 # --8<-- [start:login]
 @bp.post("/login")
+@login_attempts_per_address
 @login_per_address
 @login_per_account
 def login():

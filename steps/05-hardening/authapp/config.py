@@ -48,6 +48,10 @@ class Config:
     # counter to the account; the address limit slows one client trying many).
     LOGIN_LIMIT_PER_ADDRESS = "5 per minute"
     LOGIN_LIMIT_PER_ACCOUNT = "20 per hour"
+    # A failure is counted once it has been answered, so attempts sent all at
+    # once would each pass the two limits above. This one counts every attempt
+    # as it arrives, which caps how many can slip through together.
+    LOGIN_ATTEMPT_LIMIT_PER_ADDRESS = "20 per minute"
     REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
     FORGOT_LIMIT_PER_ADDRESS = "5 per hour"
     FORGOT_LIMIT_PER_EMAIL = "3 per hour"  # nobody can flood one mailbox

@@ -46,11 +46,14 @@ def log_rate_limit_hit(request_limit):
 
 
 def limit(setting_name, key, message, **options):
-    return limiter.limit(setting(setting_name), key_func=key, error_message=message,
+    # scope: each setting keeps its own counters, even when two limits read alike.
+    return limiter.limit(setting(setting_name), key_func=key, error_message=message, scope=setting_name,
                          on_breach=log_rate_limit_hit, **options)
 
 
 TRY_LATER = "try again later"
+login_attempts_per_address = limit("LOGIN_ATTEMPT_LIMIT_PER_ADDRESS", get_remote_address,
+                                   f"too many logins from your address: {TRY_LATER}")
 login_per_address = limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address,
                           f"too many failed logins from your address: {TRY_LATER}", deduct_when=failed_login)
 login_per_account = limit("LOGIN_LIMIT_PER_ACCOUNT", account_key,

@@ -1,5 +1,9 @@
 """Flask-Limiter: failed logins, registrations and reset requests are rate-limited."""
+import threading
+
 import pytest
+
+from authapp import auth
 
 from authapp import create_app
 from authapp.extensions import db
@@ -36,6 +40,45 @@ def test_once_limited_even_the_right_password_waits(client, alice):
 def test_successful_logins_do_not_count(client, alice):
     for _ in range(8):
         assert login(client, PASSWORD).status_code == 200
+
+
+def test_every_attempt_counts_towards_a_wider_limit(app, client, alice):
+    app.config.update(LOGIN_ATTEMPT_LIMIT_PER_ADDRESS="3 per minute")
+    for _ in range(3):
+        assert login(client, PASSWORD).status_code == 200
+    response = login(client, PASSWORD)
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many logins from your address: try again later"}
+
+
+def test_simultaneous_failed_logins_cannot_outrun_the_limits(app, alice, monkeypatch):
+    # Eight wrong passwords sent at the same instant: each one is checked against
+    # the failure limit before any failure has been counted. Only the limit that
+    # counts attempts as they arrive stops them. We hold every attempt that gets
+    # into the view until eight are there (or two seconds have passed).
+    app.config.update(LOGIN_ATTEMPT_LIMIT_PER_ADDRESS="4 per minute")
+    all_inside = threading.Barrier(8, timeout=2)
+    real_check = auth.password_matches
+
+    def check_when_all_are_inside(user, password):
+        try:
+            all_inside.wait()
+        except threading.BrokenBarrierError:
+            pass  # fewer than eight got in: what we hope
+        return real_check(user, password)
+
+    monkeypatch.setattr(auth, "password_matches", check_when_all_are_inside)
+    statuses = []
+
+    def attempt():
+        statuses.append(login(app.test_client(), "wrong password, again").status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses.count(401) == 4 and statuses.count(429) == 4
 
 
 def test_another_address_is_not_blocked_by_the_address_limit(client, alice):
