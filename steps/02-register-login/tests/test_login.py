@@ -44,8 +44,10 @@ def test_unknown_user_still_costs_a_full_password_check(client, app, monkeypatch
 
 
 def test_login_does_not_return_the_hash(client, alice):
-    body = client.post("/auth/login", json={"username": "alice", "password": PASSWORD}).get_data(as_text=True)
-    assert "scrypt" not in body
+    response = client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert response.status_code == 200
+    assert set(response.get_json()["user"]) == {"id", "username", "email"}
+    assert "scrypt" not in response.get_data(as_text=True)
 
 
 def test_missing_fields_are_400(client):

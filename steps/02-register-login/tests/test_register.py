@@ -23,7 +23,9 @@ def test_register_creates_a_user(client, app):
 
 
 def test_the_response_never_contains_the_hash(client):
-    body = register(client).get_data(as_text=True)
+    response = register(client)
+    assert response.status_code == 201
+    body = response.get_data(as_text=True)
     assert "password" not in body and "scrypt" not in body
 
 
