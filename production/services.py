@@ -20,7 +20,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_until(ready, what, timeout=30):
+def wait_until(ready, what, timeout=120):
     deadline = time.monotonic() + timeout
     while True:
         try:

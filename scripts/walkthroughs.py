@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "docs" / "walkthroughs"
 BIN = Path(sys.executable).parent
-SERVER_START_LIMIT = 60  # seconds; generous, it only bounds a broken start
+SERVER_START_LIMIT = 120  # seconds: a hang guard, generous so a busy machine never fails it
 
 # What differs on every run, replaced so the recorded output can be compared.
 VOLATILE = [

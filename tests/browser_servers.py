@@ -83,7 +83,7 @@ class ApiServer:
             self.stop()
             raise
 
-    def wait_until_up(self, seconds=30):
+    def wait_until_up(self, seconds=120):  # hang guards, generous for a busy machine
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -102,7 +102,7 @@ class ApiServer:
         """A position in the output: output(since=mark) is what came after it."""
         return len(self.log_path.read_text())
 
-    def reset_link(self, address, seconds=10):
+    def reset_link(self, address, seconds=60):
         """The link in the last reset mail printed for `address`. The step sends
         mail from a background thread, so it may take a moment to appear."""
         deadline = time.monotonic() + seconds

@@ -89,6 +89,7 @@ def stack(request, browser, tmp_path_factory):
 @pytest.fixture
 def context(browser):
     context = browser.new_context(viewport={"width": 1000, "height": 900})
+    context.set_default_timeout(120_000)  # a hang guard: a busy machine is slow, not wrong
     yield context
     context.close()
 

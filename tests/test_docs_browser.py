@@ -60,6 +60,7 @@ def in_browser(url, actions):
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.set_default_timeout(120_000)  # a hang guard: a busy machine is slow, not wrong
                 page.on("console", lambda message: message.type == "error" and problems.append(
                     f"console: {message.text}"))
                 page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
