@@ -137,7 +137,9 @@ def measure():
         print(f"Logins under load, {WRK_RUNS} x {LOGIN_LOAD_SECONDS} s, and the hash on every core ...", flush=True)
         logins, hashes = [], []
         for _ in range(WRK_RUNS):
-            load = wrk(limited, "/auth/login", LOGIN_LOAD_SECONDS, connections=2 * WORKERS,
+            # The limiter off: from one address it lets 20 login attempts a minute
+            # through, by design; this measures what the machine can do.
+            load = wrk(unlimited, "/auth/login", LOGIN_LOAD_SECONDS, connections=2 * WORKERS,
                        script=login_script(USERNAME, PASSWORD))
             assert load["failed"] == 0, f"{load['failed']} logins under load failed"
             logins.append(load["per_second"])
@@ -178,7 +180,7 @@ def table(f):
         ("GET /auth/me, rate limiter off", f"{f['me unlimited']:.0f} req/s", f"limiter on: {f['me']:.0f} req/s",
          f"limiter costs {100 * (f['me unlimited'] - f['me']) / f['me unlimited']:.1f}%",
          "< 10%"),
-        (f"Logins per second under load ({2 * WORKERS} connections)",
+        (f"Logins per second under load ({2 * WORKERS} connections, rate limiter off)",
          f"{f['logins per second']:.2f} /s", f"{CORES} cores ÷ one hash: {limit:.2f} /s",
          f"{percent(f['logins per second'], limit)} of the limit", ""),
         ("Logins per second under load, again", f"{f['logins per second']:.2f} /s",
