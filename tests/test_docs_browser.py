@@ -87,7 +87,12 @@ def look_and_toggle_dark_mode(page):
 
 
 def search_for_revoke(page):
-    page.locator("input[data-md-component=search-query]").fill("revoke")
+    search = page.locator("input[data-md-component=search-query]")
+    search.focus()
+    # Material builds its index in a web worker and drops a query typed before
+    # the index is ready (a person never types that fast): wait for it first.
+    page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for()
+    search.press_sequentially("revoke", delay=50)  # key by key, as a person types
     results = page.locator(".md-search-result__item")
     results.first.wait_for()
     assert results.count() > 0
