@@ -53,6 +53,9 @@ class Config:
     # as it arrives, which caps how many can slip through together.
     LOGIN_ATTEMPT_LIMIT_PER_ADDRESS = "20 per minute"
     REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
+    # Wrong current passwords per session: a stolen session can't become a
+    # password-guessing machine.
+    CHANGE_PASSWORD_LIMIT_PER_SESSION = "5 per hour"
     FORGOT_LIMIT_PER_ADDRESS = "5 per hour"
     FORGOT_LIMIT_PER_EMAIL = "3 per hour"  # nobody can flood one mailbox
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.

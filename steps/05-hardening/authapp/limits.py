@@ -1,7 +1,7 @@
 """Rate limits: how many attempts one client address, or one account, gets."""
 import hashlib
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 
 from .audit import log_event
@@ -37,8 +37,17 @@ def email_key():
     return f"email:{hashed(json_field('email'))}"
 
 
+def session_key():
+    token = session.get("sid")
+    return f"session:{hashed(token)}" if isinstance(token, str) else f"address:{get_remote_address()}"
+
+
 def failed_login(response):
     return response.status_code == 401  # only failures use up attempts
+
+
+def wrong_current_password(response):
+    return response.status_code == 403
 
 
 def log_rate_limit_hit(request_limit):
@@ -60,6 +69,8 @@ login_per_account = limit("LOGIN_LIMIT_PER_ACCOUNT", account_key,
                           f"too many failed logins for this account: {TRY_LATER}", deduct_when=failed_login)
 register_per_address = limit("REGISTER_LIMIT_PER_ADDRESS", get_remote_address,
                              f"too many registrations from your address: {TRY_LATER}")
+change_password_per_session = limit("CHANGE_PASSWORD_LIMIT_PER_SESSION", session_key,
+                                    f"too many wrong passwords: {TRY_LATER}", deduct_when=wrong_current_password)
 forgot_per_address = limit("FORGOT_LIMIT_PER_ADDRESS", get_remote_address,
                            f"too many reset requests from your address: {TRY_LATER}")
 forgot_per_email = limit("FORGOT_LIMIT_PER_EMAIL", email_key,

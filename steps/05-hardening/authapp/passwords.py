@@ -5,7 +5,7 @@ from werkzeug.exceptions import Forbidden
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
-from .limits import forgot_per_address, forgot_per_email
+from .limits import change_password_per_session, forgot_per_address, forgot_per_email
 from .mail import send_mail
 from .models import User
 from .sessions import login_required, revoke_sessions
@@ -56,6 +56,7 @@ def reset_password():
 
 
 @bp.post("/change-password")
+@change_password_per_session
 @login_required
 def change_password():
     current, new = required_strings(json_object(), "current_password", "new_password")

@@ -96,6 +96,27 @@ def test_the_account_limit_holds_across_addresses_and_names(app, client, alice):
     assert login(client, PASSWORD, username="bob", address="203.0.113.99").status_code == 401  # other accounts: fine
 
 
+def test_wrong_current_passwords_are_limited_per_session(app, client, alice):
+    # A stolen session must not turn into unlimited guesses at the password.
+    login(client, PASSWORD)
+    for _ in range(5):
+        response = client.post("/auth/change-password", json={"current_password": "a wrong guess, again",
+                                                               "new_password": "a brand new passphrase"})
+        assert response.status_code == 403
+    response = client.post("/auth/change-password", json={"current_password": PASSWORD,
+                                                           "new_password": "a brand new passphrase"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many wrong passwords: try again later"}
+
+
+def test_successful_password_changes_do_not_count(client, alice):
+    login(client, PASSWORD)
+    passwords = [PASSWORD] + [f"passphrase number {n} for alice" for n in range(6)]
+    for current, new in zip(passwords, passwords[1:]):
+        assert client.post("/auth/change-password", json={"current_password": current,
+                                                          "new_password": new}).status_code == 200
+
+
 def test_register_is_limited_per_address(client):
     for number in range(10):
         response = client.post("/auth/register", json={"username": f"user{number}", "email": f"u{number}@example.com",
