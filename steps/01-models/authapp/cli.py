@@ -14,6 +14,10 @@ from .models import User
 def create_user(username, email):
     """Create a user. The password is asked for, never passed as an argument
     (arguments end up in your shell history and in `ps` output)."""
+    if "@" in username:
+        # Logging in will accept a username or an email, told apart by the '@':
+        # a username with one could pose as somebody else's email address.
+        raise click.ClickException("a username can't contain '@'")
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = User(username=username, email=email)
     user.set_password(password)

@@ -1,4 +1,5 @@
 """The database tables, in SQLAlchemy 2.x typed style."""
+import unicodedata
 from datetime import datetime, timezone
 
 from flask import current_app
@@ -12,6 +13,13 @@ from .extensions import db
 def utcnow():
     """Now, in UTC, without tzinfo: SQLite and PostgreSQL then agree on what they return."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def normalized(password):
+    """One form for the same text: "é" can be typed as one character or as "e"
+    plus an accent, and both must be the same password. NIST SP 800-63B-4
+    (3.1.1.2) asks for NFKC or NFKD normalisation before hashing."""
+    return unicodedata.normalize("NFKC", password)
 
 
 class User(db.Model):
@@ -32,10 +40,10 @@ class User(db.Model):
     def set_password(self, password):
         # We never store the password, only a salted, deliberately slow hash of it.
         method = current_app.config["PASSWORD_HASH_METHOD"]
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(normalized(password), method=method)
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, password)
+        return check_password_hash(self.password_hash, normalized(password))
 
     def to_dict(self):
         """The public view of a user: never the hash."""

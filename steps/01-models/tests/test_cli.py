@@ -35,3 +35,13 @@ def test_duplicate_user_is_a_clear_error(app, runner):
     result = runner.invoke(args=["create-user", "Alice", "new@example.com"], input=answers)
     assert result.exit_code == 1
     assert "already taken" in result.output
+
+
+def test_a_username_with_an_at_sign_is_refused(app, runner):
+    # Otherwise "bob@example.com" as a username could pose as Bob's email at login.
+    result = runner.invoke(args=["create-user", "bob@example.com", "mallory@example.com"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 1
+    assert "username" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(User)) is None

@@ -42,3 +42,13 @@ def test_create_user_applies_the_same_rules_as_the_api(app, runner):
     assert result.exit_code == 1
     for problem in ("username must be 3 to 30", "email must be an email", "password must be at least 15"):
         assert problem in result.output
+
+
+def test_a_username_with_an_at_sign_is_refused(app, runner):
+    # Otherwise "bob@example.com" as a username could pose as Bob's email at login.
+    result = runner.invoke(args=["create-user", "bob@example.com", "mallory@example.com"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 1
+    assert "username" in result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(User)) is None

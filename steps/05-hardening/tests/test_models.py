@@ -67,3 +67,11 @@ def test_to_dict_never_contains_the_hash(app):
         public = make_user().to_dict()
         assert set(public) == {"id", "username", "email"}
         assert "hash" not in str(public) and "scrypt" not in str(public)
+
+
+def test_a_password_typed_in_another_unicode_form_still_matches(app):
+    # "é" as one character (NFC) or as "e" + a combining accent (NFD): the same password.
+    composed, decomposed = "caf\u00e9 au lait, s'il vous pla\u00eet", "cafe\u0301 au lait, s'il vous plai\u0302t"
+    with app.app_context():
+        user = make_user(password=composed)
+        assert user.check_password(decomposed)
