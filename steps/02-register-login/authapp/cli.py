@@ -1,11 +1,9 @@
 """`flask create-user`: make an account from the terminal."""
 import click
 from flask.cli import with_appcontext
-from sqlalchemy.exc import IntegrityError
 
 from .errors import FieldErrors
-from .extensions import db
-from .models import User
+from .models import AlreadyTaken, add_user
 from .validation import check_registration
 
 
@@ -18,16 +16,11 @@ def create_user(username, email):
     (arguments end up in your shell history and in `ps` output)."""
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        check_registration(username, email, password)  # the same rules as the API
+        username, email = check_registration(username, email, password)  # the same rules as the API
+        user = add_user(username, email, password)
     except FieldErrors as error:
         raise click.ClickException("; ".join(f"{name} {problem}" for name, problem in error.fields.items()))
-    user = User(username=username, email=email)
-    user.set_password(password)
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+    except AlreadyTaken:
         raise click.ClickException("that username or email is already taken")
     click.echo(f"created user {user.username} (id {user.id})")
 

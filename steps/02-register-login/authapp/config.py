@@ -10,6 +10,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = "sqlite:///authapp.sqlite"
     # Werkzeug's default password hash: scrypt with its default cost.
     PASSWORD_HASH_METHOD = "scrypt"
+    # The largest request body we read: a registration is far smaller. A bigger
+    # one gets a 413 before anything parses it, let alone hashes it.
+    MAX_CONTENT_LENGTH = 4 * 1024
 
 
 class DevelopmentConfig(Config):

@@ -1,16 +1,14 @@
 """Checking what the client sent, with one clear message per field."""
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask import request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from .errors import FieldErrors
 
 USERNAME = re.compile(r"[A-Za-z0-9._-]{3,30}")
-# Deliberately loose: something@something.tld, no spaces. Only a mail that
-# arrives proves an address; a stricter pattern only refuses real ones.
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-EMAIL_MAX_LENGTH = 254
+EMAIL_MAX_LENGTH = 254  # the longest address that can be used (RFC 5321's path limit)
 
 # NIST SP 800-63B-4, section 3.1.1.2: a password used as the only factor must
 # be at least 15 characters long; verifiers should allow at least 64, and must
@@ -23,10 +21,18 @@ def json_object():
     """The request body as a dict, or a 415 (not JSON) or 400 (not an object)."""
     if not request.is_json:
         raise UnsupportedMediaType("send a JSON body with Content-Type: application/json")
-    data = request.get_json(silent=True)
+    data = json_body()
     if not isinstance(data, dict):
         raise FieldErrors("the request body must be a JSON object", {})
     return data
+
+
+def json_body():
+    """The parsed JSON body, or None if it isn't valid JSON."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # [[[[...]]]] nested deeper than Python's parser goes
+        return None
 
 
 def required_strings(data, *names):
@@ -37,9 +43,21 @@ def required_strings(data, *names):
             problems[name] = "is required"
         elif not isinstance(data[name], str):
             problems[name] = "must be a string"
+        elif not storable(data[name]):
+            problems[name] = "must not contain NUL characters or unpaired surrogates"
     if problems:
         raise FieldErrors("some fields are missing or invalid", problems)
     return [data[name] for name in names]
+
+
+def storable(text):
+    """JSON can carry "\\u0000" and a lone "\\ud800", but UTF-8 can't encode a lone
+    surrogate and PostgreSQL can't store NUL: refuse them here, not with a 500 later."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def username_problem(username):
@@ -48,9 +66,22 @@ def username_problem(username):
     return None
 
 
+def canonical_email(email):
+    """The address as we store it (trimmed, lower-cased), or None unless it is a
+    bare name@domain. email-validator refuses display names, comments, angle
+    brackets, quotes, lists and whitespace: "Bob <alice@example.com>" or "a@x.com,
+    b@y.com" could reach another mailbox, or several."""
+    try:
+        address = validate_email(email.strip(), check_deliverability=False)  # no DNS lookups
+    except EmailNotValidError:
+        return None
+    return address.normalized.lower()
+
+
 def email_problem(email):
-    email = email.strip()
-    if len(email) > EMAIL_MAX_LENGTH or not EMAIL.fullmatch(email):
+    canonical = canonical_email(email)
+    # Measured after lower-casing: "İ" becomes two characters.
+    if canonical is None or len(canonical) > EMAIL_MAX_LENGTH:
         return "must be an email address like name@example.com"
     return None
 
@@ -65,7 +96,7 @@ def password_problem(password):
 
 
 def check_registration(username, email, password):
-    """A 400 listing every field that breaks a rule."""
+    """The username and email as we store them; a 400 listing every field that breaks a rule."""
     problems = {
         "username": username_problem(username),
         "email": email_problem(email),
@@ -74,3 +105,4 @@ def check_registration(username, email, password):
     problems = {name: problem for name, problem in problems.items() if problem}
     if problems:
         raise FieldErrors("some fields are invalid", problems)
+    return username, canonical_email(email)

@@ -147,3 +147,21 @@ def test_two_simultaneous_registrations_give_one_201_and_one_409(app, monkeypatc
     assert sorted(statuses) == [201, 409]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+
+
+@pytest.mark.parametrize("email", [
+    "<alice@example.com>", "(x)alice@example.com", "x<alice@example.com>", "Bob <alice@example.com>",
+    "alice@example.com,bob@example.com", '"alice"@example.com', "alice@example.com\r\nBcc: bob@example.com",
+])
+def test_only_a_bare_address_is_an_email(client, email):
+    # A mail library reads each of these as another mailbox, or as several.
+    response = register(client, email=email)
+    assert response.status_code == 400
+    assert "email" in response.get_json()["fields"]
+
+
+def test_an_email_that_grows_when_lower_cased_is_still_checked_for_length(client):
+    # "İ".lower() is two characters: 142 characters typed, 272 stored.
+    response = register(client, email="\u0130" * 130 + "@example.com")
+    assert response.status_code == 400
+    assert "email" in response.get_json()["fields"]

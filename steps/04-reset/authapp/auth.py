@@ -2,16 +2,13 @@
 from functools import cache
 
 from flask import Blueprint, current_app, g
-from sqlalchemy import or_
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import FieldErrors
-from .extensions import db
-from .models import User
+from .models import AlreadyTaken, add_user, find_user
 from .sessions import end_session, login_required, start_session
-from .validation import check_registration, json_object, required_strings
+from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, required_strings
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -20,28 +17,12 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @bp.post("/register")
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
-    check_registration(username, email, password)
-    user = User(username=username, email=email)
-    user.set_password(password)
-    db.session.add(user)
+    username, email = check_registration(username, email, password)
     try:
-        db.session.commit()
-    except IntegrityError:
-        # No "is it taken?" query first: two requests could both pass it.
-        # The UNIQUE constraints decide, and the loser gets a 409.
-        db.session.rollback()
-        raise FieldErrors("already registered", taken_fields(user), code=409)
+        user = add_user(username, email, password)
+    except AlreadyTaken as taken:  # the database said no: see add_user()
+        raise FieldErrors("already registered", taken.fields, code=409)
     return {"user": user.to_dict()}, 201
-
-
-def taken_fields(user):
-    """Which of the user's unique fields another account already has."""
-    taken = {}
-    for field in ("username", "email"):
-        column = getattr(User, field)
-        if db.session.scalar(db.select(User.id).where(column == getattr(user, field))):
-            taken[field] = "is already taken"
-    return taken
 # --8<-- [end:register]
 
 
@@ -49,6 +30,8 @@ def taken_fields(user):
 @bp.post("/login")
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
+    if len(password) > PASSWORD_MAX_LENGTH:  # no account has one: don't spend a hash on it
+        raise FieldErrors("some fields are invalid", {"password": f"must be at most {PASSWORD_MAX_LENGTH} characters"})
     user = find_user(identifier)
     if not password_matches(user, password):
         # One answer for "no such user" and "wrong password": no hint for an attacker.
@@ -73,14 +56,6 @@ def me():
 
 
 # --8<-- [start:timing]
-def find_user(identifier):
-    """The user with this username or email (usernames can't contain '@')."""
-    identifier = identifier.strip().lower()
-    return db.session.scalar(
-        db.select(User).where(or_(User.username == identifier, User.email == identifier))
-    )
-
-
 def password_matches(user, password):
     """Check the password, taking as long for an unknown user as for a known one,
     so that response times don't reveal which usernames exist."""

@@ -11,6 +11,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = "sqlite:///authapp.sqlite"
     # Werkzeug's default password hash: scrypt with its default cost.
     PASSWORD_HASH_METHOD = "scrypt"
+    # The largest request body we read: a registration is far smaller. A bigger
+    # one gets a 413 before anything parses it, let alone hashes it.
+    MAX_CONTENT_LENGTH = 4 * 1024
 
     # Sessions end on the server after this long without a request, or this
     # long after login, whichever comes first. OWASP Session Management Cheat

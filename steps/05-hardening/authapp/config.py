@@ -13,6 +13,9 @@ class Config:
     # Werkzeug's default (scrypt:32768:8:1) is a quarter of that. Older hashes
     # are upgraded at the user's next successful login.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    # The largest request body we read: a registration is far smaller. A bigger
+    # one gets a 413 before anything parses it, let alone hashes it.
+    MAX_CONTENT_LENGTH = 4 * 1024
 
     # Sessions end on the server after this long without a request, or this
     # long after login, whichever comes first. OWASP Session Management Cheat

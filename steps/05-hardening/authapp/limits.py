@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 
 from .audit import log_event
 from .extensions import limiter
+from .validation import json_body, storable
 
 
 def setting(name):
@@ -15,9 +16,9 @@ def setting(name):
 
 def json_field(name):
     """A string field of the JSON body, normalised, or "" (the view rejects bad bodies)."""
-    data = request.get_json(silent=True)
+    data = json_body()
     value = data.get(name) if isinstance(data, dict) else None
-    return value.strip().lower() if isinstance(value, str) else ""
+    return value.strip().lower() if isinstance(value, str) and storable(value) else ""
 
 
 def hashed(value):
@@ -27,7 +28,7 @@ def hashed(value):
 
 def account_key():
     """The account a login names, by username or by email: both count together."""
-    from .auth import find_user  # imported here: auth.py imports this module
+    from .models import find_user
     identifier = json_field("username")
     user = find_user(identifier)
     return f"user:{user.id}" if user else f"name:{hashed(identifier)}"

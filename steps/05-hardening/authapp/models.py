@@ -3,7 +3,8 @@ import unicodedata
 from datetime import datetime, timezone
 
 from flask import current_app
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, or_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,7 +36,7 @@ class User(db.Model):
     @validates("username", "email")
     def normalize(self, key, value):
         # "Alice" and "alice" are one account: the database decides, not our code.
-        return value.strip().lower()
+        return login_name(value)
 
     def set_password(self, password):
         # We never store the password, only a salted, deliberately slow hash of it.
@@ -52,6 +53,49 @@ class User(db.Model):
     def to_dict(self):
         """The public view of a user: never the hash."""
         return {"id": self.id, "username": self.username, "email": self.email}
+
+
+def login_name(text):
+    """A username or email as it is stored and looked up: trimmed, lower-case."""
+    return text.strip().lower()
+
+
+def find_user(name):
+    """The user with this username or email (usernames can't contain '@')."""
+    name = login_name(name)
+    return db.session.scalar(db.select(User).where(or_(User.username == name, User.email == name)))
+
+
+class AlreadyTaken(Exception):
+    """Another account has this username or email; `fields` says which."""
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        self.fields = fields
+
+
+def add_user(username, email, password):
+    """Add a user and commit. No "is it taken?" query first: two requests could
+    both pass it. The UNIQUE constraints decide, and the loser gets AlreadyTaken."""
+    user = User(username=username, email=email)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyTaken(taken_fields(user)) from None
+    return user
+
+
+def taken_fields(user):
+    """Which of the user's unique fields another account already has."""
+    taken = {}
+    for field in ("username", "email"):
+        column = getattr(User, field)
+        if db.session.scalar(db.select(User.id).where(column == getattr(user, field))):
+            taken[field] = "is already taken"
+    return taken
 
 
 class UserSession(db.Model):
