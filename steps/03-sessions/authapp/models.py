@@ -25,6 +25,10 @@ def normalized(password):
 
 class User(db.Model):
     __tablename__ = "users"
+    # SQLite hands a deleted user's id to the next new row unless told not to;
+    # anything that still holds the old id (a session, a link) would then point
+    # at somebody else. PostgreSQL never reuses ids.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased (see below), so the UNIQUE constraint is case-insensitive.

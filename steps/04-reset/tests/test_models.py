@@ -75,3 +75,11 @@ def test_a_password_typed_in_another_unicode_form_still_matches(app):
     with app.app_context():
         user = make_user(password=composed)
         assert user.check_password(decomposed)
+
+
+def test_a_deleted_users_id_is_never_given_to_a_new_user(app):
+    with app.app_context():
+        old_id = make_user("alice", "alice@example.com").id
+        db.session.delete(db.session.get(User, old_id))
+        db.session.commit()
+        assert make_user("bob", "bob@example.com").id != old_id
