@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .errors import FieldErrors
 from .models import AlreadyTaken, add_user, find_user
 from .sessions import end_session, login_required, start_session
-from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, required_strings
+from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -44,6 +44,7 @@ def login():
 # --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
+    no_form_body()  # a page on another site could post a form here
     end_session()  # deletes the row: a copy of the cookie is now worthless
     return "", 204
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from authapp.extensions import db
-from authapp.models import UserSession, utcnow
+from authapp.models import User, UserSession, utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -160,3 +160,45 @@ def test_me_costs_one_query(app, client, alice):
     finally:
         event.remove(engine, "before_cursor_execute", count_selects)
     assert len(selects) == 1
+
+
+def delete_every_user(app):
+    with app.app_context():
+        db.session.execute(db.delete(User))
+        db.session.commit()
+
+
+def test_sqlite_enforces_foreign_keys_on_every_connection(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("only SQLite can switch foreign keys off")
+        assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_deleting_a_user_deletes_their_sessions(app, client, alice):
+    log_in(client)
+    delete_every_user(app)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(UserSession)) == 0
+    assert client.get("/auth/me").status_code == 401
+
+
+def test_an_old_cookie_never_logs_into_the_next_account(app, client, alice):
+    log_in(client)
+    delete_every_user(app)
+    app.test_client().post("/auth/register", json={"username": "bob", "email": "bob@example.com",
+                                                   "password": PASSWORD})
+    assert client.get("/auth/me").status_code == 401
+
+
+def test_a_session_whose_user_is_gone_is_no_session(app, client, alice):
+    # A database where the cascade didn't happen (foreign keys off, an old file).
+    log_in(client)
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("only SQLite can switch foreign keys off")
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.exec_driver_sql("DELETE FROM users")
+            connection.commit()
+    assert client.get("/auth/me").status_code == 401

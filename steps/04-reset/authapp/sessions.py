@@ -52,10 +52,12 @@ def revoke_sessions(user, keep=None):
 
 # --8<-- [start:check]
 def current_session():
-    """The valid UserSession for this request's cookie, or None."""
+    """The valid UserSession for this request's cookie, or None.
+    It also writes: it deletes an expired session, and records activity (at
+    most once a minute), committing both."""
     token = session.get("sid")
     record = db.session.get(UserSession, digest(token)) if isinstance(token, str) else None
-    if record is None:
+    if record is None or record.user is None:  # no such session, or its user is gone
         return None
     now = utcnow()
     idle_limit = current_app.config["SESSION_IDLE_TIMEOUT"]

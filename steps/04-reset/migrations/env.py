@@ -97,6 +97,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # A batch migration rebuilds a table: copy, drop the old one, rename.
+            # With foreign keys on, that DROP would cascade to other tables'
+            # rows, so SQLite's own advice is to switch them off for schema
+            # changes (https://www.sqlite.org/lang_altertable.html).
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

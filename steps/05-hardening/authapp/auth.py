@@ -10,7 +10,7 @@ from .errors import FieldErrors
 from .limits import login_attempts_per_address, login_per_account, login_per_address, register_per_address
 from .models import AlreadyTaken, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_session
-from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, required_strings
+from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -55,6 +55,7 @@ def login():
 # --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
+    no_form_body()  # a page on another site could post a form here
     if record := current_session():
         log_event("logout", user=record.user)
     end_session()  # deletes the row: a copy of the cookie is now worthless

@@ -28,6 +28,14 @@ def json_object():
     return data
 
 
+def no_form_body():
+    """A 415 for a form or text body, which any web page can send without
+    JavaScript (so without a CORS preflight). No body at all is fine: that
+    is what fetch() and curl send for a plain POST."""
+    if request.content_type and not request.is_json:
+        raise UnsupportedMediaType("send no body, or a JSON one")
+
+
 def json_body():
     """The parsed JSON body, or None if it isn't valid JSON."""
     try:

@@ -92,3 +92,15 @@ def test_a_text_plain_login_is_415_and_sets_no_cookie(client, alice):
     assert response.status_code == 415
     assert "Set-Cookie" not in response.headers
     assert client.get("/auth/me").status_code == 401
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("application/x-www-form-urlencoded", ""), ("text/plain", "bye"), ("multipart/form-data; boundary=x", "--x--"),
+])
+def test_a_form_posted_to_logout_is_415_and_logs_nobody_out(client, alice, content_type, body):
+    # Any page, even on another port of localhost (the same site), can submit a
+    # form here without JavaScript, and SameSite=Lax lets the cookie ride along.
+    assert login(client).status_code == 200
+    response = client.post("/auth/logout", content_type=content_type, data=body)
+    assert response.status_code == 415
+    assert client.get("/auth/me").status_code == 200
