@@ -56,6 +56,11 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     CONFIG_NAME = "production"
     SESSION_COOKIE_SECURE = True  # only ever sent over HTTPS
+    # Production refuses to start without these, each set in the environment.
+    REQUIRED_SETTINGS = {
+        "MAIL_SERVER": "the SMTP server for reset mails: without one, they would be printed "
+                       "in the server's log, where anyone who reads it could reset any password",
+    }
 
 
 CONFIGS = {
@@ -94,3 +99,12 @@ def load_config(app, config, overrides):
     app.config.from_object(config)
     app.config.update(from_environment())
     app.config.update(overrides)
+    refuse_missing_settings(app.config)
+
+
+def refuse_missing_settings(config):
+    """Fail at start-up, naming every missing setting, rather than run half-configured."""
+    missing = {name: why for name, why in config.get("REQUIRED_SETTINGS", {}).items() if not config.get(name)}
+    if missing:
+        raise RuntimeError(f"{config['CONFIG_NAME']} can't start without these environment variables:\n"
+                           + "\n".join(f"  {name}: {why}" for name, why in missing.items()))

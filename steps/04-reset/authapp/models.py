@@ -23,6 +23,10 @@ def normalized(password):
     return unicodedata.normalize("NFKC", password)
 
 
+def hash_password(password):
+    return generate_password_hash(normalized(password), method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 class User(db.Model):
     __tablename__ = "users"
     # SQLite hands a deleted user's id to the next new row unless told not to;
@@ -44,8 +48,16 @@ class User(db.Model):
 
     def set_password(self, password):
         # We never store the password, only a salted, deliberately slow hash of it.
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        self.password_hash = generate_password_hash(normalized(password), method=method)
+        self.password_hash = hash_password(password)
+
+    def set_password_if_unchanged(self, password):
+        """set_password() as one conditional UPDATE, which matches only while the
+        hash loaded with this user is still stored: of two requests racing with
+        the same reset link, the database lets one win. True if this one did."""
+        updated = db.session.execute(
+            db.update(User).where(User.id == self.id, User.password_hash == self.password_hash)
+            .values(password_hash=hash_password(password)))
+        return updated.rowcount == 1
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, normalized(password))

@@ -41,8 +41,10 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.envelopes = []  # the recipients each SMTP conversation named (RCPT TO)
 
     async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope.rcpt_tos)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted"
 

@@ -14,7 +14,7 @@ def test_status_names_the_step(client):
 def test_factory_takes_a_name_a_class_or_the_environment(monkeypatch):
     assert create_app("testing").testing
     assert create_app(TestingConfig).testing
-    assert create_app("production").config["CONFIG_NAME"] == "production"
+    assert create_app("production", MAIL_SERVER="smtp.example.com").config["CONFIG_NAME"] == "production"
     monkeypatch.setenv("APP_CONFIG", "testing")
     assert create_app().testing
 
@@ -32,6 +32,7 @@ def test_unknown_config_name_is_refused():
 def test_environment_overrides_the_class(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.com")
     app = create_app("production")
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///elsewhere.sqlite"
@@ -82,3 +83,4 @@ def test_any_http_exception_is_json(app):
     response = app.test_client().get("/teapot")
     assert response.status_code == 418
     assert "error" in response.get_json()
+

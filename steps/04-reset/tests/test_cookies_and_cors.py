@@ -27,7 +27,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, alice):
 
 def test_production_cookie_is_also_secure(tmp_path):
     app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}",
-                     PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+                     PASSWORD_HASH_METHOD="scrypt:1024:8:1", MAIL_SERVER="smtp.example.com")
     with app.app_context():
         db.create_all()
     client = app.test_client()

@@ -1,6 +1,7 @@
 """POST /auth/forgot-password: the same answer for everyone, mail only to real accounts."""
 import pytest
 
+from authapp import passwords
 from conftest import wait_for_mail
 
 PASSWORD = "correct horse battery staple"
@@ -67,3 +68,19 @@ def test_invalid_email_is_400_and_non_json_is_415(client):
     assert client.post("/auth/forgot-password", json={}).status_code == 400
     assert client.post("/auth/forgot-password", data="email=a@b.c",
                        content_type="application/x-www-form-urlencoded").status_code == 415
+
+
+def test_a_known_and_an_unknown_address_cost_the_same_work(client, alice, inbox, monkeypatch):
+    # A token signed and a mail handed to the mail thread, either way, so the
+    # answer's timing can't tell which addresses are registered.
+    work = []
+    for step in ("make_reset_token", "send_mail"):
+        real = getattr(passwords, step)
+        monkeypatch.setattr(passwords, step, lambda *args, _real=real, _step=step, **kwargs:
+                            work.append(_step) or _real(*args, **kwargs))
+    forgot(client, "alice@example.com")
+    known, work[:] = list(work), []
+    forgot(client, "nobody@example.com")
+    assert work == known == ["make_reset_token", "send_mail"]
+    wait_for_mail()
+    assert [message["To"] for message in inbox.messages] == ["alice@example.com"]

@@ -7,7 +7,9 @@ from authapp import auth
 
 REGISTER = {"username": "alice", "email": "alice@example.com", "password": "correct horse battery staple"}
 LOGIN = {"username": "alice", "password": "correct horse battery staple"}
-BODIES = {"/auth/register": REGISTER, "/auth/login": LOGIN}
+RESET = {"token": "a" * 40, "password": "a brand new passphrase"}
+BODIES = {"/auth/register": REGISTER, "/auth/login": LOGIN, "/auth/forgot-password": {"email": "alice@example.com"},
+          "/auth/reset-password": RESET}
 FIELDS = [(path, field) for path, body in BODIES.items() for field in body]
 
 
@@ -48,3 +50,15 @@ def test_login_refuses_an_over_long_password_without_hashing_it(client, monkeypa
     assert response.status_code == 400
     assert "password" in response.get_json()["fields"]
     assert checked == []
+
+
+@pytest.mark.parametrize("field", ["current_password", "new_password"])
+@pytest.mark.parametrize("bad", ["\ud800", "\x00"], ids=["lone surrogate", "NUL"])
+def test_change_password_refuses_strings_that_cannot_be_stored(client, field, bad):
+    client.post("/auth/register", json=REGISTER)
+    client.post("/auth/login", json=LOGIN)
+    body = {"current_password": REGISTER["password"], "new_password": "a brand new passphrase"}
+    body[field] += bad
+    response = post_raw(client, "/auth/change-password", json.dumps(body))
+    assert response.status_code == 400
+    assert field in response.get_json()["fields"]

@@ -1,9 +1,11 @@
 """POST /auth/reset-password: signed, timed, single-use tokens."""
+import threading
 import time
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from authapp import passwords
 from authapp.extensions import db
 from authapp.models import User
 from authapp.tokens import make_reset_token
@@ -127,3 +129,25 @@ def test_a_notice_is_mailed_after_a_reset(client, alice, inbox):
 def test_missing_fields_are_400(client):
     response = client.post("/auth/reset-password", json={"token": "x"})
     assert response.get_json()["fields"] == {"password": "is required"}
+
+
+def test_one_token_used_twice_at_the_same_instant_works_once(app, client, alice, inbox, monkeypatch):
+    # Hold both requests after the token check, just before the password is
+    # saved: both have seen a valid token, only the database can pick one.
+    token = mailed_token(client, inbox)
+    both_checked = threading.Barrier(2, timeout=10)
+    check = passwords.require_good_password
+
+    def check_then_wait(field, password):
+        check(field, password)
+        both_checked.wait()
+
+    monkeypatch.setattr(passwords, "require_good_password", check_then_wait)
+    statuses = []
+    threads = [threading.Thread(target=lambda password=password: statuses.append(
+        reset(app.test_client(), token, password).status_code)) for password in (NEW_PASSWORD, "another new passphrase")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 400]

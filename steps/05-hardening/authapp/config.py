@@ -68,6 +68,10 @@ class Config:
     HSTS = None
 
 
+# token_hex(32) gives 64 characters; anything under 32 is a password, not a key.
+SECRET_KEY_MIN_LENGTH = 32
+
+
 class DevelopmentConfig(Config):
     CONFIG_NAME = "development"
 
@@ -87,6 +91,13 @@ class ProductionConfig(Config):
     # Domain and has Path=/, so a sibling subdomain can't plant or overwrite it.
     SESSION_COOKIE_NAME = "__Host-session"
     HSTS = "max-age=31536000; includeSubDomains"  # one year, as OWASP ASVS 5.0 V3.4.1 asks
+    # Production refuses to start without these, each set in the environment.
+    REQUIRED_SETTINGS = {
+        "SECRET_KEY": "a long random value that signs the session cookie, for example from "
+                      "python -c \"import secrets; print(secrets.token_hex(32))\"",
+        "MAIL_SERVER": "the SMTP server for reset mails: without one, they would be printed "
+                       "in the server's log, where anyone who reads it could reset any password",
+    }
 
 
 CONFIGS = {
@@ -127,9 +138,23 @@ def load_config(app, config, overrides):
     app.config.from_object(config)
     app.config.update(from_environment())
     app.config.update(overrides)
-    if not app.config["SECRET_KEY"]:
-        raise RuntimeError("SECRET_KEY is not set. Production needs a long random value in the SECRET_KEY "
-                           "environment variable: python -c \"import secrets; print(secrets.token_hex(32))\"")
+    refuse_missing_settings(app.config)
+
+
+def refuse_missing_settings(config):
+    """Fail at start-up, naming every missing setting, rather than run half-configured."""
+    missing = {name: why for name, why in config.get("REQUIRED_SETTINGS", {}).items()
+               if not usable(name, config.get(name))}
+    if missing:
+        raise RuntimeError(f"{config['CONFIG_NAME']} can't start without these environment variables:\n"
+                           + "\n".join(f"  {name}: {why}" for name, why in missing.items()))
+
+
+def usable(name, value):
+    """Set, and for SECRET_KEY also not the development value and not short enough to guess."""
+    if name == "SECRET_KEY":
+        return bool(value) and value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
+    return bool(value)
 
 
 def allowed_origins(config):

@@ -8,9 +8,9 @@ from .extensions import db
 from .limits import change_password_per_session, forgot_per_address, forgot_per_email
 from .mail import send_mail
 from .models import User
-from .sessions import login_required, revoke_sessions
+from .sessions import login_required, revoke_sessions, start_session
 from .tokens import make_reset_token, user_for_reset_token
-from .validation import email_problem, json_object, password_problem, required_strings
+from .validation import canonical_email, email_problem, json_object, password_problem, required_strings
 
 bp = Blueprint("passwords", __name__, url_prefix="/auth")
 
@@ -24,20 +24,28 @@ def forgot_password():
     (email,) = required_strings(json_object(), "email")
     if problem := email_problem(email):
         raise FieldErrors("some fields are invalid", {"email": problem})
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    email = canonical_email(email)
+    user = db.session.scalar(db.select(User).where(User.email == email))
     log_event("reset_requested", user=user, identifier=email)
-    if user is not None:  # an unknown address gets no mail, and the same answer
-        send_reset_mail(user)
+    # Registered or not, the same work is done (a token signed, a mail written
+    # and handed to the mail thread), so the answer's timing doesn't tell.
+    # Only a registered address really gets the mail.
+    send_reset_mail(user or nobody(email), really=user is not None)
     return FORGOT_ANSWER, 202
 
 
-def send_reset_mail(user):
+def nobody(email):
+    """A stand-in user for an unregistered address (never saved)."""
+    return User(id=0, username="nobody", email=email, password_hash="")
+
+
+def send_reset_mail(user, really=True):
     link = f"{current_app.config['FRONTEND_URL'].rstrip('/')}/reset-password?token={make_reset_token(user)}"
     minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
     send_mail(user.email, "Reset your password",
               f"Someone, hopefully you, asked to reset the password of {user.username}.\n\n"
               f"Choose a new password here within {minutes} minutes:\n{link}\n\n"
-              "If it wasn't you, ignore this mail: your password has not changed.\n")
+              "If it wasn't you, ignore this mail: your password has not changed.\n", really=really)
 
 
 @bp.post("/reset-password")
@@ -45,9 +53,10 @@ def reset_password():
     token, password = required_strings(json_object(), "token", "password")
     user = user_for_reset_token(token)
     if user is None:
-        raise FieldErrors("invalid reset link", {"token": "is invalid, expired or already used"})
+        raise invalid_reset_link()
     require_good_password("password", password)
-    user.set_password(password)
+    if not user.set_password_if_unchanged(password):  # used by another request meanwhile
+        raise invalid_reset_link()
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.commit()
     log_event("reset_completed", user=user)
@@ -65,11 +74,15 @@ def change_password():
                           code=Forbidden.code)
     require_good_password("new_password", new)
     g.user.set_password(new)
-    revoke_sessions(g.user, keep=g.session)  # stay logged in here, nowhere else
-    db.session.commit()
+    revoke_sessions(g.user)  # whoever knew the old password is logged out everywhere...
+    start_session(g.user)  # ...and this browser gets a new session id (commits it all)
     log_event("password_changed", user=g.user)
     send_password_changed_notice(g.user)
     return {"message": "password changed"}
+
+
+def invalid_reset_link():
+    return FieldErrors("invalid reset link", {"token": "is invalid, expired or already used"})
 
 
 def require_good_password(field, password):

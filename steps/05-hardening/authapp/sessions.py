@@ -41,12 +41,9 @@ def end_session():
 
 
 # --8<-- [start:revoke]
-def revoke_sessions(user, keep=None):
-    """End every session of `user` on the server, except `keep`."""
-    statement = db.delete(UserSession).where(UserSession.user_id == user.id)
-    if keep is not None:
-        statement = statement.where(UserSession.id != keep.id)
-    db.session.execute(statement)
+def revoke_sessions(user):
+    """End every session of `user` on the server."""
+    db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
 # --8<-- [end:revoke]
 
 

@@ -11,6 +11,11 @@ from authapp import create_app
 from authapp.extensions import db
 
 
+# What a deployment sets in the environment: a long random key, a mail server.
+PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
+              "MAIL_SERVER": "smtp.example.com"}
+
+
 @pytest.fixture
 def app(tmp_path):
     # A fresh SQLite file per test: real SQL, nothing shared between tests.
@@ -48,8 +53,10 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.envelopes = []  # the recipients each SMTP conversation named (RCPT TO)
 
     async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope.rcpt_tos)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted"
 

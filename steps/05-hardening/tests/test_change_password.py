@@ -56,3 +56,16 @@ def test_a_notice_is_mailed(client, alice, inbox):
     wait_for_mail()
     assert inbox.messages[-1]["Subject"] == "Your password was changed"
     assert inbox.messages[-1]["To"] == "alice@example.com"
+
+
+def test_a_password_change_gives_this_browser_a_new_session_id(app, client, alice):
+    # ASVS 5.0 V7.2.4: a new session token on re-authentication. A copy of the
+    # old cookie, taken before the change, no longer works.
+    before = client.get_cookie("session").value
+    assert change(client).status_code == 200
+    after = client.get_cookie("session").value
+    assert after != before
+    assert client.get("/auth/me").status_code == 200
+    stale = app.test_client()
+    stale.set_cookie("session", before)
+    assert stale.get("/auth/me").status_code == 401

@@ -3,6 +3,7 @@ import pytest
 
 from authapp import create_app
 from authapp.extensions import db
+from conftest import PRODUCTION
 
 PASSWORD = "correct horse battery staple"
 FRONT_END = "http://localhost:3000"
@@ -27,7 +28,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, alice):
 
 def test_production_cookie_is_also_secure(tmp_path):
     app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}",
-                     PASSWORD_HASH_METHOD="scrypt:1024:8:1", SECRET_KEY="set-by-the-deployer")
+                     PASSWORD_HASH_METHOD="scrypt:1024:8:1", **PRODUCTION)
     with app.app_context():
         db.create_all()
     client = app.test_client()

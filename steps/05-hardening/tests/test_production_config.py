@@ -1,21 +1,39 @@
-"""ProductionConfig: no start without SECRET_KEY, __Host- cookies, HSTS."""
+"""ProductionConfig: no start without a usable SECRET_KEY and a mail server, __Host- cookies, HSTS."""
 import pytest
 
 from authapp import create_app
+from authapp.config import Config
 from authapp.extensions import db
+from conftest import PRODUCTION
 
 PASSWORD = "correct horse battery staple"
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", MAIL_SERVER="smtp.example.com")
+
+
+def test_the_error_names_every_missing_setting(monkeypatch):
+    for name in ("SECRET_KEY", "MAIL_SERVER"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError) as error:
         create_app("production")
+    assert "SECRET_KEY" in str(error.value) and "MAIL_SERVER" in str(error.value)
+
+
+@pytest.mark.parametrize("key", ["x", "password123", Config.SECRET_KEY, "a" * 31])
+def test_production_refuses_a_short_or_known_secret_key(key):
+    # Anyone who knows or guesses the key can sign a cookie of their own.
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", **{**PRODUCTION, "SECRET_KEY": key})
 
 
 def test_production_takes_the_secret_key_from_the_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "a-long-random-value-from-the-deployer")
-    assert create_app("production").config["SECRET_KEY"] == "a-long-random-value-from-the-deployer"
+    monkeypatch.setenv("SECRET_KEY", PRODUCTION["SECRET_KEY"])
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.com")
+    assert create_app("production").config["SECRET_KEY"] == PRODUCTION["SECRET_KEY"]
 
 
 def test_development_still_starts_without_one(monkeypatch):
@@ -24,7 +42,7 @@ def test_development_still_starts_without_one(monkeypatch):
 
 
 def test_production_session_cookie_is_a_secure_host_prefixed_cookie(tmp_path):
-    app = create_app("production", SECRET_KEY="set-by-the-deployer", PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+    app = create_app("production", **PRODUCTION, PASSWORD_HASH_METHOD="scrypt:1024:8:1",
                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}")
     with app.app_context():
         db.create_all()

@@ -2,6 +2,7 @@
 import pytest
 
 from authapp import create_app
+from conftest import PRODUCTION
 
 EXPECTED = {
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
@@ -49,7 +50,7 @@ def test_no_hsts_over_plain_http_in_development(client):
 
 
 def test_hsts_in_production():
-    app = create_app("production", SECRET_KEY="set-by-the-deployer")
+    app = create_app("production", **PRODUCTION)
     hsts = app.test_client().get("/").headers["Strict-Transport-Security"]
     assert hsts.startswith("max-age=")
     assert int(hsts.split("=")[1].split(";")[0]) >= 31536000  # at least a year
