@@ -52,14 +52,17 @@ CONFIGS = {
 }
 
 
+# The environment variables a deployment can set, and the setting each one fills.
+ENVIRONMENT = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "CORS_ORIGINS": "CORS_ORIGINS",
+}
+
+
 def from_environment():
     """The settings that environment variables provide, when they are set."""
-    settings = {
-        "SECRET_KEY": os.environ.get("SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL"),
-        "CORS_ORIGINS": os.environ.get("CORS_ORIGINS"),
-    }
-    return {name: value for name, value in settings.items() if value}
+    return {setting: os.environ[name] for name, setting in ENVIRONMENT.items() if os.environ.get(name)}
 
 
 def load_config(app, config, overrides):

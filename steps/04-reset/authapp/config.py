@@ -70,22 +70,32 @@ CONFIGS = {
 }
 
 
-def from_environment():
-    """The settings that environment variables provide, when they are set."""
-    env = {name: value for name, value in os.environ.items() if value}
-    settings = {
-        "SECRET_KEY": env.get("SECRET_KEY"),
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL"),
-        "CORS_ORIGINS": env.get("CORS_ORIGINS"),
-        "FRONTEND_URL": env.get("FRONTEND_URL"),
-        "MAIL_SERVER": env.get("MAIL_SERVER"),
-        "MAIL_PORT": int(env["MAIL_PORT"]) if "MAIL_PORT" in env else None,
-        "MAIL_USE_TLS": env["MAIL_USE_TLS"].lower() in ("1", "true", "yes") if "MAIL_USE_TLS" in env else None,
-        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
-        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
-        "MAIL_FROM": env.get("MAIL_FROM"),
-    }
-    return {name: value for name, value in settings.items() if value is not None}
+# The environment variables a deployment can set, and the setting each one fills.
+ENVIRONMENT = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "CORS_ORIGINS": "CORS_ORIGINS",
+    "FRONTEND_URL": "FRONTEND_URL",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_FROM": "MAIL_FROM",
+}
+
+
+def from_environment(defaults):
+    """The settings that environment variables provide, when they are set, read as
+    the type of their default: MAIL_PORT=25 is the number 25, MAIL_USE_TLS=no is False."""
+    return {setting: parsed(os.environ[name], defaults.get(setting))
+            for name, setting in ENVIRONMENT.items() if os.environ.get(name)}
+
+
+def parsed(text, default):
+    if isinstance(default, bool):
+        return text.lower() in ("1", "true", "yes")
+    return int(text) if isinstance(default, int) else text
 
 
 def load_config(app, config, overrides):
@@ -97,7 +107,7 @@ def load_config(app, config, overrides):
             raise ValueError(f"unknown config {config!r}: use one of {', '.join(CONFIGS)}")
         config = CONFIGS[config]
     app.config.from_object(config)
-    app.config.update(from_environment())
+    app.config.update(from_environment(app.config))
     app.config.update(overrides)
     refuse_missing_settings(app.config)
 
