@@ -7,7 +7,8 @@ from . import auth, passwords
 from .cli import register_commands
 from .config import allowed_origins, load_config
 from .errors import register_error_handlers
-from .extensions import cors, db, limiter, migrate
+from .extensions import cors, db, migrate
+from .limits import init_limits
 from .security import init_security
 
 # The step's folder name ("01-models"), so GET / tells you which step is running.
@@ -26,7 +27,6 @@ def create_app(config=None, **overrides):
     # An explicit list: with credentials and no list, Flask-CORS would echo back any
     # origin. always_send=False: a request without an Origin header gets no CORS headers.
     cors.init_app(app, origins=allowed_origins(app.config), supports_credentials=True, always_send=False)
-    limiter.init_app(app)
     init_security(app)
 
     register_error_handlers(app)
@@ -34,6 +34,7 @@ def create_app(config=None, **overrides):
     app.register_blueprint(auth.bp)
     app.register_blueprint(passwords.bp)
     app.add_url_rule("/", view_func=status)
+    init_limits(app)  # wraps the views registered above in their rate limits
     return app
 
 

@@ -5,6 +5,8 @@ import logging
 
 from flask import current_app, request
 
+from .models import login_name
+
 # INFO and up, whatever the root logger's level: these lines are the point.
 logging.getLogger("authapp.audit").setLevel(logging.INFO)
 
@@ -13,7 +15,7 @@ def pseudonym(identifier):
     """A keyed hash of a username or email: equal inputs give equal values, so
     events can be correlated, but nobody can look them up in a list of emails."""
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, identifier.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key, login_name(identifier).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def log_event(event, user=None, identifier=None, **details):

@@ -3,11 +3,12 @@ from functools import cache
 
 from flask import Blueprint, current_app, g
 from werkzeug.exceptions import Unauthorized
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from .audit import log_event
 from .errors import FieldErrors
-from .limits import login_attempts_per_address, login_per_account, login_per_address, register_per_address
+from .hashing import check_hash
+from .browsers import remember_browser
 from .models import AlreadyTaken, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
@@ -17,7 +18,6 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 # --8<-- [start:register]
 @bp.post("/register")
-@register_per_address
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
     username, email = check_registration(username, email, password)
@@ -32,9 +32,6 @@ def register():
 
 # --8<-- [start:login]
 @bp.post("/login")
-@login_attempts_per_address
-@login_per_address
-@login_per_account
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
     if len(password) > PASSWORD_MAX_LENGTH:  # no account has one: don't spend a hash on it
@@ -46,7 +43,8 @@ def login():
         raise Unauthorized("invalid credentials")
     if user.needs_rehash():
         user.set_password(password)  # the only moment we have the password to re-hash it
-    start_session(user)
+    start_session(user)  # commits: the new session, and the new hash if there is one
+    remember_browser(user)  # from now on, this browser is known for this account
     log_event("login_succeeded", user=user)
     return {"user": user.to_dict()}
 # --8<-- [end:login]
@@ -74,7 +72,7 @@ def password_matches(user, password):
     """Check the password, taking as long for an unknown user as for a known one,
     so that response times don't reveal which usernames exist."""
     if user is None:
-        check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        check_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return False
     return user.check_password(password)
 

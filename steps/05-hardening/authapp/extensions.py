@@ -2,8 +2,6 @@
 import sqlite3
 
 from flask_cors import CORS
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Engine, MetaData, event
@@ -33,5 +31,3 @@ def enforce_foreign_keys(dbapi_connection, connection_record):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 cors = CORS()
-# Limits are declared per route (limits.py); by default they count per client address.
-limiter = Limiter(key_func=get_remote_address)

@@ -1,24 +1,62 @@
-"""Rate limits: how many attempts one client address, or one account, gets."""
+"""Rate limits: how many attempts a client address, a login name or a browser gets.
+
+Logins follow OWASP's "Slow Down Online Guessing Attacks with Device Cookies":
+a browser that has logged in to an account before is *known* for it and has an
+allowance of its own, so nobody else's guessing can lock the owner out. Every
+other attempt shares the limits per client address and per name typed.
+Every attempt counts as it arrives, so a burst sent at one instant can't
+outrun a limit.
+"""
 import hashlib
+from functools import partial
 
 from flask import current_app, request, session
+from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .audit import log_event
-from .extensions import limiter
-from .validation import json_body, storable
+from .browsers import known_browser
+from .models import find_user, login_name
+from .tokens import password_fingerprint
+from .validation import json_string
+
+TRY_LATER = "try again later"
 
 
-def setting(name):
-    # Read when a request comes in, so each app (and each test) can set its own.
-    return lambda: current_app.config[name]
+def init_limits(app):
+    """Give this app a Limiter of its own, with its own counters and its own
+    on/off switch (RATELIMIT_ENABLED): one Limiter shared by every app in a
+    process would run with the settings of the app built last."""
+    limiter = app.extensions["rate_limits"] = Limiter(get_remote_address, app=app)  # the app keeps it alive
+    limit = partial(make_limit, limiter)
+    protect(app, "auth.login",
+            limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address, "too many logins from your address",
+                  exempt_when=known_browser),
+            limit("LOGIN_LIMIT_PER_NAME", name_key, "too many logins with this name", exempt_when=known_browser),
+            limit("LOGIN_LIMIT_PER_KNOWN_BROWSER", browser_key, "too many logins from this browser",
+                  exempt_when=lambda: not known_browser()))
+    protect(app, "auth.register",
+            limit("REGISTER_LIMIT_PER_ADDRESS", get_remote_address, "too many registrations from your address"))
+    protect(app, "passwords.change_password",
+            limit("CHANGE_PASSWORD_LIMIT_PER_SESSION", session_key, "too many password changes"))
+    protect(app, "passwords.forgot_password",
+            limit("FORGOT_LIMIT_PER_ADDRESS", get_remote_address, "too many reset requests from your address"),
+            limit("FORGOT_LIMIT_PER_EMAIL", email_key, "too many reset requests for this email"))
 
 
-def json_field(name):
-    """A string field of the JSON body, normalised, or "" (the view rejects bad bodies)."""
-    data = json_body()
-    value = data.get(name) if isinstance(data, dict) else None
-    return value.strip().lower() if isinstance(value, str) and storable(value) else ""
+def make_limit(limiter, setting, key, message, **options):
+    # The number is read from the config at each request; scope gives every
+    # setting counters of its own, even when two limits read alike.
+    return limiter.limit(lambda: current_app.config[setting], key_func=key, scope=setting,
+                         error_message=f"{message}: {TRY_LATER}", on_breach=log_rate_limit_hit, **options)
+
+
+def protect(app, endpoint, *limits):
+    """Wrap a view in its limits, as stacked @limiter.limit(...) decorators would."""
+    view = app.view_functions[endpoint]
+    for limit in limits:
+        view = limit(view)
+    app.view_functions[endpoint] = view
 
 
 def hashed(value):
@@ -26,53 +64,28 @@ def hashed(value):
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def account_key():
-    """The account a login names, by username or by email: both count together."""
-    from .models import find_user
-    identifier = json_field("username")
-    user = find_user(identifier)
-    return f"user:{user.id}" if user else f"name:{hashed(identifier)}"
+def name_key():
+    """The name a login typed, as stored. "alice" and "alice@example.com" count
+    apart, so a 429 for one says nothing about the other. The account's password
+    is part of the key: a new password (after a reset) starts a new count."""
+    name = login_name(json_string("username"))
+    user = find_user(name)
+    return f"name:{hashed(name)}" + (f":{password_fingerprint(user)}" if user else "")
+
+
+def browser_key():
+    return f"browser:{known_browser()}"
 
 
 def email_key():
-    return f"email:{hashed(json_field('email'))}"
+    return f"email:{hashed(login_name(json_string('email')))}"
 
 
 def session_key():
+    # A session's attempts count together; a successful change starts a new session.
     token = session.get("sid")
     return f"session:{hashed(token)}" if isinstance(token, str) else f"address:{get_remote_address()}"
 
 
-def failed_login(response):
-    return response.status_code == 401  # only failures use up attempts
-
-
-def wrong_current_password(response):
-    return response.status_code == 403
-
-
 def log_rate_limit_hit(request_limit):
     log_event("rate_limited", endpoint=request.endpoint, limit=str(request_limit.limit))
-
-
-def limit(setting_name, key, message, **options):
-    # scope: each setting keeps its own counters, even when two limits read alike.
-    return limiter.limit(setting(setting_name), key_func=key, error_message=message, scope=setting_name,
-                         on_breach=log_rate_limit_hit, **options)
-
-
-TRY_LATER = "try again later"
-login_attempts_per_address = limit("LOGIN_ATTEMPT_LIMIT_PER_ADDRESS", get_remote_address,
-                                   f"too many logins from your address: {TRY_LATER}")
-login_per_address = limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address,
-                          f"too many failed logins from your address: {TRY_LATER}", deduct_when=failed_login)
-login_per_account = limit("LOGIN_LIMIT_PER_ACCOUNT", account_key,
-                          f"too many failed logins for this account: {TRY_LATER}", deduct_when=failed_login)
-register_per_address = limit("REGISTER_LIMIT_PER_ADDRESS", get_remote_address,
-                             f"too many registrations from your address: {TRY_LATER}")
-change_password_per_session = limit("CHANGE_PASSWORD_LIMIT_PER_SESSION", session_key,
-                                    f"too many wrong passwords: {TRY_LATER}", deduct_when=wrong_current_password)
-forgot_per_address = limit("FORGOT_LIMIT_PER_ADDRESS", get_remote_address,
-                           f"too many reset requests from your address: {TRY_LATER}")
-forgot_per_email = limit("FORGOT_LIMIT_PER_EMAIL", email_key,
-                         f"too many reset requests for this email: {TRY_LATER}")

@@ -2,13 +2,14 @@
 import unicodedata
 from datetime import datetime, timezone
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import ForeignKey, String, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from .extensions import db
+from .hashing import check_hash, method_of, written_method
 
 
 def utcnow():
@@ -60,11 +61,11 @@ class User(db.Model):
         return updated.rowcount == 1
 
     def check_password(self, password):
-        return check_password_hash(self.password_hash, normalized(password))
+        return check_hash(self.password_hash, normalized(password))
 
     def needs_rehash(self):
-        """True when the hash was made with other settings than today's."""
-        return not self.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$")
+        """True when the hash was made with other settings than today's (a wrapped one too)."""
+        return method_of(self.password_hash) != written_method(current_app.config["PASSWORD_HASH_METHOD"])
 
     def to_dict(self):
         """The public view of a user: never the hash."""
@@ -77,9 +78,13 @@ def login_name(text):
 
 
 def find_user(name):
-    """The user with this username or email (usernames can't contain '@')."""
+    """The user with this username or email (usernames can't contain '@').
+    Looked up once per request: the rate limits ask before the login does."""
     name = login_name(name)
-    return db.session.scalar(db.select(User).where(or_(User.username == name, User.email == name)))
+    found = g.setdefault("users_by_name", {})
+    if name not in found:
+        found[name] = db.session.scalar(db.select(User).where(or_(User.username == name, User.email == name)))
+    return found[name]
 
 
 class AlreadyTaken(Exception):

@@ -5,7 +5,7 @@ from werkzeug.exceptions import Forbidden
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
-from .limits import change_password_per_session, forgot_per_address, forgot_per_email
+from .browsers import remember_browser
 from .mail import send_mail
 from .models import User
 from .sessions import login_required, revoke_sessions, start_session
@@ -18,8 +18,6 @@ FORGOT_ANSWER = {"message": "if that email is registered, a reset link is on its
 
 
 @bp.post("/forgot-password")
-@forgot_per_address
-@forgot_per_email
 def forgot_password():
     (email,) = required_strings(json_object(), "email")
     if problem := email_problem(email):
@@ -54,25 +52,25 @@ def reset_password():
     user = user_for_reset_token(token)
     if user is None:
         raise invalid_reset_link()
-    require_good_password("password", password)
+    require_good_password("password", password, user)
     if not user.set_password_if_unchanged(password):  # used by another request meanwhile
         raise invalid_reset_link()
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.commit()
+    remember_browser(user)  # it proved the mailbox: from here, others' guesses can't lock its owner out
     log_event("reset_completed", user=user)
     send_password_changed_notice(user)
     return {"message": "password changed: log in with your new password"}
 
 
 @bp.post("/change-password")
-@change_password_per_session
 @login_required
 def change_password():
     current, new = required_strings(json_object(), "current_password", "new_password")
     if not g.user.check_password(current):
         raise FieldErrors("wrong password", {"current_password": "is not your current password"},
                           code=Forbidden.code)
-    require_good_password("new_password", new)
+    require_good_password("new_password", new, g.user)
     g.user.set_password(new)
     revoke_sessions(g.user)  # whoever knew the old password is logged out everywhere...
     start_session(g.user)  # ...and this browser gets a new session id (commits it all)
@@ -85,8 +83,8 @@ def invalid_reset_link():
     return FieldErrors("invalid reset link", {"token": "is invalid, expired or already used"})
 
 
-def require_good_password(field, password):
-    if problem := password_problem(password):
+def require_good_password(field, password, user):
+    if problem := password_problem(password, (user.username, user.email)):
         raise FieldErrors("some fields are invalid", {field: problem})
 
 

@@ -5,7 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from .blocklist import is_common
+from .blocklist import guessability_problem
 from .errors import FieldErrors
 
 USERNAME = re.compile(r"[A-Za-z0-9._-]{3,30}")
@@ -42,6 +42,14 @@ def json_body():
         return request.get_json(silent=True)
     except RecursionError:  # [[[[...]]]] nested deeper than Python's parser goes
         return None
+
+
+def json_string(name):
+    """A string field of the JSON body, or "" if there is none. For code that
+    runs before the view has checked the body: the rate limits."""
+    data = json_body()
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and storable(value) else ""
 
 
 def required_strings(data, *names):
@@ -95,15 +103,14 @@ def email_problem(email):
     return None
 
 
-def password_problem(password):
+def password_problem(password, context=()):
+    """`context`: the account's username and email, which a password must not lean on."""
     # len() counts Unicode characters, as NIST asks, not bytes.
     if len(password) < PASSWORD_MIN_LENGTH:
         return f"must be at least {PASSWORD_MIN_LENGTH} characters (a few words make a good one)"
     if len(password) > PASSWORD_MAX_LENGTH:
         return f"must be at most {PASSWORD_MAX_LENGTH} characters"
-    if is_common(password):
-        return "is one of the most common passwords, so it is guessed first: choose another"
-    return None
+    return guessability_problem(password, context)
 
 
 def check_registration(username, email, password):
@@ -111,7 +118,7 @@ def check_registration(username, email, password):
     problems = {
         "username": username_problem(username),
         "email": email_problem(email),
-        "password": password_problem(password),
+        "password": password_problem(password, (username, email)),
     }
     problems = {name: problem for name, problem in problems.items() if problem}
     if problems:

@@ -9,6 +9,8 @@ EXPECTED = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
 }
 
 
@@ -38,7 +40,8 @@ def test_auth_answers_are_never_cached(client):
     assert client.get("/auth/me").headers["Cache-Control"] == "no-store"
 
 
-def test_rate_limited_answers_carry_the_headers_too(client):
+def test_rate_limited_answers_carry_the_headers_too(app, client):
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="5 per minute")
     for _ in range(6):
         response = client.post("/auth/login", json={"username": "nobody", "password": "x" * 20})
     assert response.status_code == 429
