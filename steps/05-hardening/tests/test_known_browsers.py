@@ -91,6 +91,7 @@ def test_a_known_browser_skips_the_address_limit_too(app, alice):
 
 def test_a_password_reset_clears_the_names_count(app, alice, inbox):
     botnet_guesses(app, 25)
+    assert login(app.test_client(), PASSWORD, address="192.0.2.1").status_code == 429
     stranger = app.test_client()
     stranger.post("/auth/forgot-password", json={"email": "alice@example.com"})
     wait_for_mail()
@@ -106,6 +107,7 @@ def test_the_browser_that_completed_a_reset_is_known(app, alice, inbox):
     token = inbox.messages[-1].get_content().split("token=")[1].split()[0]
     browser.post("/auth/reset-password", json={"token": token, "password": NEW_PASSWORD})
     botnet_guesses(app, 25)
+    assert login(app.test_client(), NEW_PASSWORD, address="192.0.2.1").status_code == 429
     assert login(browser, NEW_PASSWORD).status_code == 200
 
 
@@ -125,13 +127,14 @@ def test_a_successful_login_gives_the_browser_a_new_allowance(app, alice):
     for _ in range(9):
         login(browser, WRONG)
     assert login(browser, PASSWORD).status_code == 200
-    assert [login(browser, WRONG).status_code for _ in range(9)] == [401] * 9
+    assert [login(browser, WRONG).status_code for _ in range(11)] == [401] * 10 + [429]
 
 
 def test_a_locked_username_says_nothing_about_the_email(app, alice):
     # A 429 counted per account would tell an attacker that "alice" and
     # "alice@example.com" are the same person. Names count apart.
     botnet_guesses(app, 25, name="alice")
+    assert login(app.test_client(), WRONG, username="alice", address="192.0.2.9").status_code == 429
     assert login(app.test_client(), WRONG, username="alice@example.com", address="192.0.2.9").status_code == 401
 
 
