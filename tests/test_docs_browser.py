@@ -1,8 +1,9 @@
 """The built site in a real browser: Debian's Chromium, driven by Playwright.
 
-One Chromium visits every page of the site once on a desktop (1280 px) and
-once on a phone (390 px), and records what a reader would meet; the tests
-below then judge the record. For every step page:
+One Chromium visits every page of the site on a phone (390 px), and the
+home page, the step pages and the primer on a desktop (1280 px), and records
+what a reader would meet; the tests below then judge the record. For every
+step page:
 
   * its download link works, and the zip holds that step;
   * it shows copyable curl blocks, and what their copy buttons copy is exactly
@@ -12,8 +13,8 @@ below then judge the record. For every step page:
   * at 390 px no element is wider than the screen, except inside code blocks;
   * at 1280 px the code excerpts fit without scrolling sideways.
 
-And for every page: no console error, and no request leaves the machine.
-Search works offline, and the dark mode switch works.
+And on every page visited: no console error, and no request leaves the
+machine. Search works offline, and the dark mode switch works.
 """
 import functools
 import io
@@ -54,7 +55,13 @@ def site_pages():
                   if "source" not in path.relative_to(site).parts and path.name != "404.html")
 
 
+# On a desktop, the pages this module checks in depth; on a phone, every page.
+DESKTOP_PAGES = ["index.html", "browser-basics.html", "glossary.html", *STEP_PAGES.values()]
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection for a page and its assets
+
     def log_message(self, *args):
         pass
 
@@ -165,7 +172,7 @@ def visit_all(site_url):
                     page, problems = context.new_page(), []
                     page.set_default_timeout(TIMEOUT)
                     watch(page, problems)
-                    for path in site_pages():
+                    for path in (DESKTOP_PAGES if name == "desktop" else site_pages()):
                         visit(page, problems, name, path)
                     page.close()
                     if name == "desktop":

@@ -65,7 +65,7 @@ def page_link(from_uri, step):
     if not target:
         return f"`{step.name}`"
     target_uri = target.relative_to(ROOT / "docs").as_posix()
-    return f"[{step.name}]({posixpath.relpath(target_uri, posixpath.dirname(from_uri) or '.')})"
+    return f"[{stepmeta.title(target)}]({posixpath.relpath(target_uri, posixpath.dirname(from_uri) or '.')})"
 
 
 # ---------------------------------------------------------------- MkDocs events
@@ -80,6 +80,7 @@ def on_config(config):
         fences.append({"name": "sequence", "class": "sequence", "format": diagrams.formatter,
                        "validator": diagrams.validator})
     state.clear()
+    stepdiff.clear_cache()
     state["resolver"] = sources.Resolver(all_steps())
     state["used"] = set()
     state["step_pages"] = {}

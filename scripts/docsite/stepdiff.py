@@ -55,8 +55,23 @@ def file_diff(path, old, new):
     return text, added, removed
 
 
+CACHE = {}
+
+
+def clear_cache():
+    """Forget the computed diffs (`mkdocs serve` calls it before each rebuild)."""
+    CACHE.clear()
+
+
 def changes(previous, current):
     """One entry per file that differs between two steps, in path order."""
+    key = (str(previous), str(current))
+    if key not in CACHE:
+        CACHE[key] = compute_changes(previous, current)
+    return CACHE[key]
+
+
+def compute_changes(previous, current):
     old_files, new_files = step_files(previous), step_files(current)
     result = []
     for path in sorted(set(old_files) | set(new_files)):

@@ -24,7 +24,9 @@ def read(page_path):
 
 
 def title(page_path):
-    for line in Path(page_path).read_text(encoding="utf-8").splitlines():
+    text = Path(page_path).read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(text)
+    for line in text[match.end() if match else 0:].splitlines():
         if line.startswith("# "):
             return line[2:].strip()
     return Path(page_path).stem
