@@ -65,6 +65,7 @@ checklists: $(DEV_READY)
 #   make diffs STEP=03     print what step 03 changes (the site computes its diffs itself)
 #   make walkthroughs      run every step's walkthrough.sh, record the answers in docs/walkthroughs/
 #   make try STEP=03       run step 03's "Try it" requests against a fresh database
+#   make try STEP=03 URL=http://127.0.0.1:5001   ... against a server you started
 .PHONY: docs diffs walkthroughs try
 
 docs: $(DEV_READY)
@@ -78,7 +79,7 @@ walkthroughs: $(APP_READY)
 
 try: $(APP_READY)
 	@test -n "$(STEP)" || { echo "Which step? For example: make try STEP=03"; exit 2; }
-	$(BIN)/python scripts/walkthroughs.py $(STEP)
+	$(BIN)/python scripts/walkthroughs.py $(STEP) $(if $(URL),--url $(URL))
 
 # --- Browser client (client/, tests/test_browser_client.py) -------------------
 #   make client            serve client/ on http://localhost:3000 (and the API: make run)

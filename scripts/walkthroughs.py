@@ -2,6 +2,9 @@
 
     python scripts/walkthroughs.py            (or: make walkthroughs) all steps, recorded
     python scripts/walkthroughs.py 03         (or: make try STEP=03) one step, printed
+    python scripts/walkthroughs.py 03 --url http://127.0.0.1:5001
+                                              (or: make try STEP=03 URL=...) against a server
+                                              you started, from this folder (its server.log)
 
 For each step: a fresh SQLite database in a temporary folder, `flask db upgrade`,
 `flask run` on a free loopback port, then every command of walkthrough.sh, as
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,12 +96,13 @@ def wait_until_up(base_url, server, log):
     raise RuntimeError(f"the server did not answer on {base_url}")
 
 
-def curl_config(work, port):
-    """A curl home whose .curlrc routes the address the commands name to the test server."""
-    home = work / "curl-home"
-    home.mkdir()
-    (home / ".curlrc").write_text(f"connect-to = 127.0.0.1:5000:127.0.0.1:{port}\n"
-                                  f"connect-to = localhost:5000:127.0.0.1:{port}\n")
+def curl_config(folder, host, port):
+    """A curl home whose .curlrc routes the address the commands name to the server."""
+    home = Path(folder) / "curl-home"
+    home.mkdir(exist_ok=True)
+    (home / ".curlrc").write_text("no-progress-meter\n"  # the commands print what a terminal would show
+                                  f"connect-to = 127.0.0.1:5000:{host}:{port}\n"
+                                  f"connect-to = localhost:5000:{host}:{port}\n")
     return home
 
 
@@ -126,16 +131,39 @@ def split_outputs(stdout):
     return [(match[2], int(match[3])) for match in found]
 
 
-def run(step):
-    """(problems, [{"command", "output"}], server log) of one step's walkthrough.
+def run(step, url=None):
+    """(problems, [{"command", "output"}], server log) of one step's walkthrough,
+    against a fresh server, or against `url` from the current folder.
     `problems` is empty when every command ran and passed its checks."""
     blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
-    with running_step(step) as (work, port, env, log):
-        env = {**env, "CURL_HOME": str(curl_config(work, port)), "HOME": str(work)}
-        session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,
-                                 capture_output=True, text=True, timeout=300)
-        log.seek(0)
-        server_log = log.read()
+    if url:
+        target = urllib.parse.urlsplit(url)
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "CURL_HOME": str(curl_config(tmp, target.hostname, target.port or 80))}
+            session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=Path.cwd(), env=env,
+                                     capture_output=True, text=True, timeout=300)
+        server_log = "(the server's output is in its own terminal)"
+    else:
+        with running_step(step) as (work, port, env, log):
+            env = {**env, "CURL_HOME": str(curl_config(work, "127.0.0.1", port)), "HOME": str(work)}
+            check_routing(step, env, work)
+            session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,
+                                     capture_output=True, text=True, timeout=300)
+            log.seek(0)
+            server_log = log.read()
+    return judge(blocks, session, server_log)
+
+
+def check_routing(step, env, work):
+    """Make sure curl reads our configuration: http://127.0.0.1:5000 must reach
+    the server under test, not whatever else listens on port 5000."""
+    answer = subprocess.run(["curl", "-s", "http://127.0.0.1:5000/"], cwd=work, env=env,
+                            capture_output=True, text=True, timeout=60).stdout
+    if f'"step":"{step.name}"' not in answer.replace(" ", ""):
+        raise RuntimeError(f"curl did not reach the server under test through {env['CURL_HOME']}/.curlrc: {answer!r}")
+
+
+def judge(blocks, session, server_log):
     outputs = split_outputs(session.stdout)
     problems, results = [], []
     for number, block in enumerate(blocks, start=1):
@@ -161,21 +189,29 @@ def transcript(results):
                        for entry in results) + "\n"
 
 
-def main(selected):
+def main(arguments):
+    url = None
+    if "--url" in arguments:
+        index = arguments.index("--url")
+        url, arguments = arguments[index + 1], arguments[:index] + arguments[index + 2:]
+    selected = [argument.zfill(2)[:2] for argument in arguments]
     chosen = [step for step in steps() if not selected or step.name[:2] in selected]
+    if url and len(chosen) != 1:
+        print("--url needs one step: the one your server runs", file=sys.stderr)
+        return 2
     failed = False
     for step in chosen:
-        problems, results, server_log = run(step)
+        problems, results, server_log = run(step, url)
         if selected:
-            print(f"# {step.name}: the commands ran against a fresh server on a free port "
-                  f"(http://127.0.0.1:5000 is routed there)\n")
+            where = url or "a fresh server on a free port"
+            print(f"# {step.name}: the commands ran against {where} (http://127.0.0.1:5000 is routed there)\n")
             print(transcript(results), end="")
         if problems:
             failed = True
             print(f"{step.name}: the walkthrough failed\n" + "\n".join(problems)
                   + f"\n--- server log ---\n{server_log[-3000:]}", file=sys.stderr)
             continue
-        if not selected:
+        if not selected and not url:
             tryit.dump_recording(step, results)
             print(f"wrote {tryit.recording_path(step).relative_to(ROOT)}")
     return 1 if failed else 0

@@ -32,6 +32,7 @@ from site_build import built_site
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from docsite import stepdiff, tryit  # noqa: E402
+from tools import steps as step_folders  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -85,6 +86,13 @@ COPY_TEXTS = """() => [...document.querySelectorAll('.try-command')].map(block =
   const text = holder ? holder.getAttribute('data-copy') : code.innerText;
   return {text: text.replace(/\\s+$/, ''),
           button: !!block.querySelector('button[data-md-type=copy], button.md-clipboard')};
+})"""
+
+DIFF_COPIES = """() => [...document.querySelectorAll('details.complete-diff .highlight')].map(block => {
+  const code = block.querySelector('pre > code');
+  const holder = code.closest('[data-copy]');
+  return {title: block.querySelector('.filename').textContent,
+          text: holder ? holder.getAttribute('data-copy') : code.innerText};
 })"""
 
 DIAGRAMS = """() => [...document.querySelectorAll('article figure.seq-diagram svg')].map(svg => {
@@ -145,6 +153,7 @@ def visit_all(site_url):
         found = {"problems": list(problems)}
         if path in STEP_PAGES.values() and viewport_name == "desktop":
             found["copy"] = page.evaluate(COPY_TEXTS)
+            found["diff_copies"] = page.evaluate(DIFF_COPIES)
             found["diagrams"] = page.evaluate(DIAGRAMS)
             found["tooltips"] = page.evaluate(TOOLTIPS)
             found["wide_code"] = page.evaluate(WIDE_CODE)
@@ -265,6 +274,21 @@ def test_the_curl_blocks_copy_exactly_what_the_tests_run(record, step):
     assert any(block["text"].startswith("curl ") for block in shown), "no curl block to copy"
     assert all(block["button"] for block in shown), "a command without a copy button"
     assert [block["text"] for block in shown] == executed
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_complete_diff_copies_the_new_files_without_prefixes(record, step):
+    copies = step_record(record, step)["diff_copies"]
+    files = stepdiff.step_files(step)
+    if not step_folders.neighbour(step, -1):
+        assert copies == []  # the first step has no previous step to differ from
+        return
+    assert copies, "the complete diff is missing"
+    for copy in copies:
+        path = copy["title"].split(" (")[0]
+        expected = files[path] if not stepdiff.is_data(path) else "".join(
+            files[path].splitlines(keepends=True)[:stepdiff.DATA_PREVIEW_LINES])
+        assert copy["text"] == expected, f"copying the diff of {path} doesn't give the new file"
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])

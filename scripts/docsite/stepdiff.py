@@ -225,6 +225,15 @@ def shown_diff(entry):
     return "".join(escape_snippet_markers(line) for line in lines)
 
 
+def copied_text(entry):
+    """What the copy button of a diff copies: the new file, or for a data file
+    the part shown, without the + and - of the diff."""
+    if not is_data(entry["path"]):
+        return entry["new"]
+    lines = entry["new"].splitlines(keepends=True)
+    return "".join(lines[:DATA_PREVIEW_LINES])
+
+
 def fence(text, info):
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * max(3, longest + 1)
@@ -242,7 +251,7 @@ def complete_diff(previous, current, shown_in_full=()):
             "copies the new version of the file, without the `+` and `-`.\n\n"]
     for entry in entries:
         title = f"{entry['path']} ({entry['status']}, +{entry['added']} −{entry['removed']})"
-        copy = "" if is_data(entry["path"]) or entry["new"] is None else f' data-copy="{attribute(entry["new"])}"'
+        copy = f' data-copy="{attribute(copied_text(entry))}"' if entry["new"] is not None else ""
         body.append(fence(shown_diff(entry), f'{{ .diff title="{html.escape(title)}"{copy} }}') + "\n")
     out.append("".join("    " + line if line.strip() else "\n" for line in "".join(body).splitlines(keepends=True)))
     return "".join(out)

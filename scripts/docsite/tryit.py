@@ -208,7 +208,9 @@ def markdown(step):
     if [entry["command"] for entry in recorded] != [block.command for block in blocks]:
         raise StaleRecording(f"{recording_path(step).relative_to(ROOT)} was recorded from another version of "
                              f"steps/{step.name}/walkthrough.sh: run `make walkthroughs`")
-    out = []
+    out = [f"Each answer is shown as the tests recorded it, without the {', '.join(HIDDEN_HEADERS[:-1])} and "
+           f"{HIDDEN_HEADERS[-1]} headers that every answer has; values that change on every run, such as "
+           "cookies and tokens, show as `<random>`.\n"]
     for number, (block, entry) in enumerate(zip(blocks, recorded), start=1):
         if block.prose:
             out.append(block.prose + "\n")
