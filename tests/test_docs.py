@@ -246,6 +246,7 @@ def test_the_glossary_gives_every_term_a_tooltip_once_per_section():
     assert len(terms) >= 40 and all(definition for _, definition in terms)
     tooltips = glossary.abbreviations()
     assert {"CSRF", "CORS", "preflight", "origins"} <= set(tooltips)
-    page = ('<p><abbr title="t">CSRF</abbr> and <abbr title="t">CSRF</abbr></p><h2>x</h2>'
+    page = ('<p><abbr title="t">CSRF</abbr> and <abbr title="t">CSRF</abbr></p><h2><abbr title="t">CSRF</abbr></h2>'
             '<p><abbr title="t">CSRF</abbr></p>')
-    assert glossary.first_use_only(page).count("<abbr") == 2
+    assert glossary.first_use_only(page) == ('<p><abbr title="t">CSRF</abbr> and CSRF</p><h2>CSRF</h2>'
+                                             '<p><abbr title="t">CSRF</abbr></p>')

@@ -74,11 +74,14 @@ def abbreviations(path=GLOSSARY):
 
 ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.DOTALL)
 SECTION = re.compile(r"(<h2\b)")
+HEADING = re.compile(r"<h([1-6])\b.*?</h\1>", re.DOTALL)
 
 
 def first_use_only(page_html):
     """Keep the tooltip on the first use of each term in each section (<h2>);
-    a term and its plural share a tooltip, so they count as one."""
+    a term and its plural share a tooltip, so they count as one. Headings get
+    none: the text under them does."""
+    page_html = HEADING.sub(lambda heading: ABBR.sub(r"\2", heading[0]), page_html)
     sections = SECTION.split(page_html)
     out = []
     for section in sections:
