@@ -62,23 +62,24 @@ checklists: $(DEV_READY)
 
 # --- Documentation site (mkdocs.yml, docs/, scripts/) --------------------------
 #   make docs              serve the site on http://127.0.0.1:8000 (reloads on edits)
-#   make diffs             regenerate docs/diffs/ from steps/ (after changing a step)
-#   make walkthroughs      run every step's walkthrough.sh, record docs/walkthroughs/
-#   make try STEP=03       run step 03's walkthrough against a fresh database
+#   make diffs STEP=03     print what step 03 changes (the site computes its diffs itself)
+#   make walkthroughs      run every step's walkthrough.sh, record the answers in docs/walkthroughs/
+#   make try STEP=03       run step 03's "Try it" requests against a fresh database
+#   make try STEP=03 URL=http://127.0.0.1:5001   ... against a server you started
 .PHONY: docs diffs walkthroughs try
 
 docs: $(DEV_READY)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 diffs: $(DEV_READY)
-	$(BIN)/python scripts/make_diffs.py
+	$(BIN)/python scripts/make_diffs.py $(STEP)
 
 walkthroughs: $(APP_READY)
 	$(BIN)/python scripts/walkthroughs.py
 
 try: $(APP_READY)
 	@test -n "$(STEP)" || { echo "Which step? For example: make try STEP=03"; exit 2; }
-	$(BIN)/python scripts/walkthroughs.py $(STEP)
+	$(BIN)/python scripts/walkthroughs.py $(STEP) $(if $(URL),--url $(URL))
 
 # --- Browser client (client/, tests/test_browser_client.py) -------------------
 #   make client            serve client/ on http://localhost:3000 (and the API: make run)
