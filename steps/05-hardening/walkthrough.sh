@@ -17,22 +17,23 @@ curl -i http://127.0.0.1:5000/
 #> header X-Content-Type-Options: nosniff
 #> header X-Frame-Options: DENY
 #> header Referrer-Policy: no-referrer
+#> header Cross-Origin-Resource-Policy: same-origin
+#> header Cache-Control: no-store
 #> header X-XSS-Protection: 0
 
-## A long but common password is refused, with the reason:
+## A long but guessable password is refused, with the reason:
 curl -i http://127.0.0.1:5000/auth/register \
   -H 'Content-Type: application/json' \
   -d '{"username": "bob", "email": "bob@example.com", "password": "passwordpassword"}'
 #> status 400
-#> prints most common passwords
+#> prints too easy to guess
 
-## Register Alice. Answers about accounts are never cached:
+## Register Alice:
 curl -i http://127.0.0.1:5000/auth/register \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "email": "alice@example.com",
        "password": "correct horse battery staple"}'
 #> status 201
-#> header Cache-Control: no-store
 
 ## A page from an origin the API doesn't list can't change anything (CSRF):
 curl -i http://127.0.0.1:5000/auth/login \
@@ -41,25 +42,37 @@ curl -i http://127.0.0.1:5000/auth/login \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 403
 
-## Five wrong passwords in a minute from one address... (`-s -o /dev/null -w`
-## prints only each answer's status)
-for attempt in 1 2 3 4 5; do
+## Alice logs in from her browser (curl keeps its cookies in `alice.txt`).
+## Besides the session, the answer sets `known_browser`: this browser has
+## logged in to this account before.
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
+#> header Set-Cookie: known_browser=
+
+## Somebody else, with no cookies, guesses. From a browser that isn't known,
+## every attempt counts as it arrives: ten a minute from one address, and
+## Alice's first login above was one of them... (`-s -o /dev/null -w` prints
+## only each answer's status)
+for attempt in 1 2 3 4 5 6 7 8 9; do
   curl -s -o /dev/null -w '%{http_code} ' http://127.0.0.1:5000/auth/login \
     -H 'Content-Type: application/json' \
     -d '{"username": "alice", "password": "not the right password"}'
 done
-#> prints 401 401 401 401 401
+#> prints 401 401 401 401 401 401 401 401 401
 
-## ...then the sixth is `429 Too Many Requests`, with `Retry-After`:
-curl -i http://127.0.0.1:5000/auth/login \
-  -H 'Content-Type: application/json' \
-  -d '{"username": "alice", "password": "not the right password"}'
-#> status 429
-#> header Retry-After
-
-## Once limited, even the right password waits. Run this page once per server
-## start: the limit remembers your address for a minute.
+## ...then the next one is `429 Too Many Requests`, with `Retry-After`, even
+## with the right password:
 curl -i http://127.0.0.1:5000/auth/login \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 429
+#> header Retry-After
+
+## Alice's own browser isn't locked out: it has an allowance of its own.
+## Run this page once per server start: the limits remember for a while.
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
