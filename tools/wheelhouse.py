@@ -21,7 +21,7 @@ from tools import bootstrap
 PLATFORMS = [
     ("win_amd64", "Windows, 64-bit"),
     ("macosx_11_0_arm64", "macOS, Apple silicon"),
-    ("macosx_10_9_x86_64", "macOS, Intel"),
+    ("macosx_12_0_x86_64", "macOS 12 or newer, Intel"),
     ("manylinux2014_x86_64", "Linux, x86-64"),
     ("manylinux2014_aarch64", "Linux, ARM"),
 ]
