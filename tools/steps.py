@@ -99,7 +99,7 @@ def lesson_files(folder, root=ROOT):
         subdirectories[:] = sorted(name for name in subdirectories if name not in MACHINE_PARTS)
         found += [Path(directory) / name for name in sorted(files) if Path(name).suffix not in MACHINE_SUFFIXES]
     ignored = git_ignored(found, root)
-    return [path for path in found if path not in ignored]
+    return sorted(path for path in found if path not in ignored)
 
 
 def git_ignored(paths, root=ROOT):
