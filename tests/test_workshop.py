@@ -380,6 +380,16 @@ def test_learner_leftovers_are_ignored_by_git_and_never_copied(tmp_path):
     assert (copy / "README.md").exists() and (copy / "authapp" / "auth.py").exists()
 
 
+def test_lesson_files_are_the_files_the_diff_check_reads():
+    """steps.lesson_files (leftovers excluded) lists exactly what scripts/make_diffs.py
+    diffs in a clean tree, so the diff check can use it to ignore a learner's leftovers."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import make_diffs
+    for step in steps.all_steps():
+        assert [path.relative_to(step).as_posix() for path in steps.lesson_files(step)] == list(
+            make_diffs.step_files(step)), step.name
+
+
 # --- the devcontainer -------------------------------------------------------------------
 
 DEVCONTAINER = ROOT / ".devcontainer"
