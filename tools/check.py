@@ -191,6 +191,7 @@ class TestRun:
                 process.wait()
                 break
             time.sleep(0.1)
+        dump = reader.dump()  # also closes the progress file
         if output.exists():
             final = json.loads(output.read_text())
             self.collect_errors.update(final["collect_errors"])
@@ -198,7 +199,6 @@ class TestRun:
             self.crash = self.crash or final["crash"]
             self.progress_line(final=True)
             return None
-        dump = reader.dump()
         log = (self.workdir / f"log-{attempt}.txt").read_text(errors="replace")
         return {"id": current[0] if current else None, "dump": dump, "importing": reader.importing,
                 "timeout": "Timeout (" in dump or process.returncode in (-9, 9), "log": log}
