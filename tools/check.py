@@ -63,7 +63,7 @@ def main(argv=None):
         outcomes.lay_out(workdir, outcomes.suite_files(step))
         app_copy = copy_of_the_app(folder, workdir / step.name)
         live = LiveProof(app_copy, step.name, args.timeout, folder)
-        run = TestRun(workdir, app_copy, args.timeout, where)
+        run = TestRun(workdir, app_copy, args.timeout, where, on_imported=live.start)
         run.start_reporting()
         run.run()
         report = Report(step, run, live.result(), where)
@@ -111,12 +111,15 @@ def shown(path):
 
 
 class LiveProof:
-    """tools/liveapp.prove_it_runs in a thread, while the tests run."""
+    """tools/liveapp.prove_it_runs in a thread, while the tests run. It starts
+    once the app is known to import (a server couldn't start otherwise)."""
 
     def __init__(self, app_copy, step_name, limit, learner_folder):
         self.findings = []
         self.thread = threading.Thread(target=self.prove, daemon=True,
                                        args=(app_copy, step_name, limit, learner_folder))
+
+    def start(self):
         self.thread.start()
 
     def prove(self, app_copy, step_name, limit, learner_folder):
@@ -124,7 +127,8 @@ class LiveProof:
                                               learner_folder=learner_folder)
 
     def result(self):
-        self.thread.join()
+        if self.thread.is_alive() or self.thread.ident:
+            self.thread.join()
         return self.findings
 
 
@@ -133,8 +137,9 @@ class TestRun:
     progress; a test that outlives the time limit is stopped and reported,
     and the tests it didn't reach run in a new process."""
 
-    def __init__(self, workdir, app_copy, limit, where):
+    def __init__(self, workdir, app_copy, limit, where, on_imported=None):
         self.workdir, self.app_copy, self.limit, self.where = workdir, app_copy, limit, where
+        self.on_imported = on_imported
         self.tests, self.collect_errors, self.breakpoints = {}, {}, []
         self.collected, self.app_errors, self.hung, self.crash = [], [], [], ""
         self.interactive = sys.stdout.isatty()
@@ -210,6 +215,8 @@ class TestRun:
             self.say(f"Running {len(self.collected)} tests (a test is stopped after {self.limit:.0f} s) ...")
         elif kind == "imported":
             self.app_errors = event["errors"]
+            if not self.app_errors and self.on_imported:
+                self.on_imported()
         elif kind == "start":
             return (event["id"], time.monotonic()), False
         elif kind == "done":
