@@ -1,6 +1,7 @@
 """`make test`: every step's suite, the repository checks and the strict docs
 build, with .venv's Python (python3 -m tools test; Windows: py -m tools test).
-Extra arguments go to pytest: `python3 -m tools test -k walkthrough -x`.
+Extra arguments go to pytest: `python3 -m tools test -k walkthrough -x`, or
+`python3 -m tools test tests/test_workshop.py` for one file.
 """
 import shutil
 import subprocess
@@ -14,7 +15,8 @@ def main(argv=None):
     if missing:
         print(f"Note: {' and '.join(missing)} not found. The walkthrough tests run each step's walkthrough.sh "
               f"(bash and curl) and will fail; on Windows, run this from Git Bash.", flush=True)
-    return subprocess.call([sys.executable, "-m", "pytest", "tests", *(argv or [])], cwd=steps.ROOT)
+    # Without file names, pytest.ini's testpaths (tests/) says what to run.
+    return subprocess.call([sys.executable, "-m", "pytest", *(argv or [])], cwd=steps.ROOT)
 
 
 if __name__ == "__main__":
