@@ -51,7 +51,8 @@ def main(argv=None):
         print(f"There is no folder {shown(folder)}, so there is nothing to check.\nStart the step first with: {hint}")
         return 2
     if not (folder / "authapp").is_dir():
-        print(f"{shown(folder)} has no authapp/ folder: give the folder that holds your app's authapp/.")
+        print(f"{shown(folder)} has no authapp/ folder yet: write the app there, following "
+              f"{steps.page_name(step)} (or give the folder that holds your authapp/).")
         return 2
 
     print(f"Checking {shown(folder)} with the tests of step {step.name}, then running it for real ...", flush=True)
