@@ -10,9 +10,12 @@ Three uses on a step page:
 import difflib
 import html
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tools.steps import lesson_files  # noqa: E402
 # Made by running or testing a step, never written by hand.
 IGNORED_PARTS = {"__pycache__", "instance", ".pytest_cache", "workspace"}
 IGNORED_SUFFIXES = {".pyc", ".sqlite", ".sqlite3", ".db"}
@@ -23,14 +26,9 @@ SECTION_MARKER = re.compile(r"^(?P<pre>.*?)(?<!;)(?P<marker>-+8<-+[ \t]+)\[[ \t]
 
 
 def step_files(step):
-    """{relative path: text} for the files a learner writes in this step."""
-    files = {}
-    for path in sorted(step.rglob("*")):
-        relative = path.relative_to(step)
-        if path.is_dir() or IGNORED_PARTS & set(relative.parts) or path.suffix in IGNORED_SUFFIXES:
-            continue
-        files[relative.as_posix()] = path.read_text(encoding="utf-8")
-    return files
+    """{relative path: text} for the files a learner writes in this step: not
+    what running it leaves behind, nor what .gitignore excludes (a cookie jar)."""
+    return {path.relative_to(step).as_posix(): path.read_text(encoding="utf-8") for path in lesson_files(step)}
 
 
 def is_data(path):
