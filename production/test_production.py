@@ -165,6 +165,31 @@ def test_with_memory_each_worker_counts_alone_so_more_get_through(postgres, tmp_
     results["memory"] = (tally(answers), None)
 
 
+def raw_request(port, text):
+    """Send bytes as they are (no HTTP library to tidy them up); the status line and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(text.encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.decode(errors="replace").partition("\r\n\r\n")
+    return head.split("\r\n")[0], body
+
+
+def test_a_broken_chunked_body_is_a_json_400_under_gunicorn(postgres, tmp_path):
+    # gunicorn raises its own exception while the app reads such a body; the
+    # development server never does, so only a real production server shows it.
+    environment = services.production_environment(services.create_database(postgres, "chunks"), "memory://")
+    services.migrate(environment)
+    with services.gunicorn(environment, workers=1, access_log=str(tmp_path / "a.log"),
+                           error_log=str(tmp_path / "e.log")) as port:
+        status, body = raw_request(port, "POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                                         "Connection: close\r\n\r\n5\r\n{\"a\":\r\nzz\r\n")
+    assert status.split()[1] == "400", status
+    assert json.loads(body)["error"]
+
+
 def write_report():
     """The numbers this run measured, as a Markdown snippet for docs/production.md."""
     if not {"suite", "redis", "memory"} <= results.keys():

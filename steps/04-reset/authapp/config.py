@@ -88,14 +88,24 @@ ENVIRONMENT = {
 def from_environment(defaults):
     """The settings that environment variables provide, when they are set, read as
     the type of their default: MAIL_PORT=25 is the number 25, MAIL_USE_TLS=no is False."""
-    return {setting: parsed(os.environ[name], defaults.get(setting))
-            for name, setting in ENVIRONMENT.items() if os.environ.get(name)}
+    settings = {}
+    for name, setting in ENVIRONMENT.items():
+        if os.environ.get(name):
+            try:
+                settings[setting] = parsed(os.environ[name], defaults.get(setting))
+            except ValueError as error:
+                raise RuntimeError(f"the environment variable {name}: {error}") from None
+    return settings
 
 
 def parsed(text, default):
     if isinstance(default, bool):
         return text.lower() in ("1", "true", "yes")
-    return int(text) if isinstance(default, int) else text
+    if isinstance(default, int):
+        if not text.strip().isdigit():
+            raise ValueError(f"expected a whole number, not {text!r}")
+        return int(text)
+    return text
 
 
 def load_config(app, config, overrides):
@@ -114,7 +124,8 @@ def load_config(app, config, overrides):
 
 def refuse_missing_settings(config):
     """Fail at start-up, naming every missing setting, rather than run half-configured."""
-    missing = {name: why for name, why in config.get("REQUIRED_SETTINGS", {}).items() if not config.get(name)}
+    missing = {name: why for name, why in config.get("REQUIRED_SETTINGS", {}).items()
+               if not str(config.get(name) or "").strip()}
     if missing:
         raise RuntimeError(f"{config['CONFIG_NAME']} can't start without these environment variables:\n"
                            + "\n".join(f"  {name}: {why}" for name, why in missing.items()))

@@ -11,8 +11,8 @@ from .models import User
 SALT = "password-reset"
 
 
-def serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def serializer(salt=SALT):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def password_fingerprint(user):

@@ -5,7 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
-from .blocklist import guessability_problem
+from .guessable import guessability_problem
 from .errors import FieldErrors
 from .models import normalized
 
