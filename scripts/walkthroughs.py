@@ -34,6 +34,7 @@ from docsite import tryit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tools.steps import environment_without_app_settings  # noqa: E402
 from tools.steps import all_steps  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -52,9 +53,8 @@ def free_port():
 
 
 def environment(database):
-    env = {name: value for name, value in os.environ.items()
-           if name not in {"APP_CONFIG", "SECRET_KEY", "CORS_ORIGINS", "FLASK_APP", "FLASK_DEBUG"}
-           and not name.lower().endswith("_proxy")}
+    env = {name: value for name, value in environment_without_app_settings().items()
+           if not name.lower().endswith("_proxy")}
     env.update(DATABASE_URL=f"sqlite:///{database}", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
                PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
     return env

@@ -4,7 +4,6 @@ with no row lost; every step's models match its migrations (`flask db
 check`); and the users of every earlier step, old password hashes included,
 still log in at the last step through its HTTP API and real config."""
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from suites import STEPS
+from tools import steps
 
 HERE = Path(__file__).resolve().parent
 WERKZEUG_DEFAULT = "scrypt:32768:8:1$"  # what step 01's development config stores
@@ -26,8 +26,8 @@ def account(name):
 
 
 def run(step, database, *command, stdin=None):
-    environment = {name: value for name, value in os.environ.items()
-                   if name not in {"SECRET_KEY", "CORS_ORIGINS", "PYTHONPATH"}}
+    environment = steps.environment_without_app_settings()
+    environment.pop("PYTHONPATH", None)
     environment.update(DATABASE_URL=f"sqlite:///{database}", APP_CONFIG="development",
                        PYTHONPATH=str(step))
     result = subprocess.run([sys.executable, *command], cwd=step, env=environment, input=stdin,

@@ -57,7 +57,7 @@ def main(argv=None):
 
     print(f"Checking {shown(folder)} with the tests of step {step.name}, then running it for real ...", flush=True)
     where = explain.Where(app=shown(folder), tests=f"{shown(step)}/tests")
-    for name in ("APP_CONFIG", "DATABASE_URL", "SECRET_KEY", "CORS_ORIGINS"):
+    for name in steps.app_environment_variables():
         os.environ.pop(name, None)  # the tests choose their own settings
     with tempfile.TemporaryDirectory(prefix="check-") as workdir:
         workdir = Path(workdir)

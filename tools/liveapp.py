@@ -18,14 +18,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tools import bootstrap
+from tools import bootstrap, steps
 
 ROOT = bootstrap.ROOT
 
 START_LIMIT = 60  # seconds for `flask run` to answer at all: a hang guard, generous for a busy laptop
 CHECKING = "=== flask db check ==="  # printed by tools/dbprobe.py between its two halves
-SETTINGS = {"APP_CONFIG", "DATABASE_URL", "SECRET_KEY", "CORS_ORIGINS", "FLASK_APP", "FLASK_DEBUG",
-            "MAIL_SERVER", "RATELIMIT_STORAGE_URI"}
 
 
 def free_port():
@@ -37,7 +35,7 @@ def free_port():
 def environment(database):
     """The learner's environment without the app's settings: the development
     config, on a database of our own."""
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
+    env = steps.environment_without_app_settings()
     # breakpoint() would wait for a keyboard nobody has: `check` reports those calls itself.
     env.update(DATABASE_URL="sqlite:///" + Path(database).as_posix(), PYTHONDONTWRITEBYTECODE="1",
                PYTHONBREAKPOINT="0")

@@ -20,7 +20,6 @@ import faulthandler
 import importlib
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import traceback
 from pathlib import Path
 
 import pytest
+
+from tools import steps
 
 ROOT = Path(__file__).resolve().parent.parent
 # Our own settings, so that no pytest.ini from the learner's folder applies.
@@ -263,8 +264,9 @@ def subprocess_environment():
 def clean_environment():
     """The environment without the settings the app reads: a learner's shell
     must not change what the tests see."""
-    return {name: value for name, value in os.environ.items()
-            if name not in {"APP_CONFIG", "DATABASE_URL", "SECRET_KEY", "CORS_ORIGINS", "PYTHONBREAKPOINT"}}
+    environment = steps.environment_without_app_settings()
+    environment.pop("PYTHONBREAKPOINT", None)
+    return environment
 
 
 def collect_ids(step_dir):

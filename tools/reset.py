@@ -28,7 +28,7 @@ def reset(folder):
     existed = database.exists()
     for companion in (database, *(database.with_name(DATABASE + suffix) for suffix in ("-journal", "-wal", "-shm"))):
         companion.unlink(missing_ok=True)
-    environment = {name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "APP_CONFIG"}}
+    environment = steps.environment_without_app_settings()
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "authapp", "db", "upgrade"],
                             cwd=folder, env=environment, capture_output=True, text=True)
     if result.returncode != 0:

@@ -135,3 +135,31 @@ def matches_gitignore(path, root=ROOT):
         elif any(fnmatch.fnmatch(part, bare) for part in parts):
             return True
     return False
+
+
+# Variables the app reads that are not in any step's config.ENVIRONMENT table:
+# which config class to use, the tests' engine, and Flask's own CLI settings.
+APP_VARIABLES = {"APP_CONFIG", "TEST_DATABASE_URL", "FLASK_APP", "FLASK_DEBUG"}
+
+
+def app_environment_variables(root=ROOT):
+    """Every environment variable that configures a step: the keys of each
+    step's config.ENVIRONMENT table (read from the file, not imported), plus
+    APP_VARIABLES. The one list every tool uses to keep a learner's shell
+    from changing what a step does behind its back."""
+    import ast  # noqa: PLC0415 (only here: bootstrap imports this module on old Pythons)
+    names = set(APP_VARIABLES)
+    for step in all_steps(root):
+        config = step / "authapp" / "config.py"
+        if not config.is_file():
+            continue
+        for node in ast.parse(config.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ENVIRONMENT" for t in node.targets):
+                names |= set(ast.literal_eval(node.value))
+    return names
+
+
+def environment_without_app_settings(keep=()):
+    """os.environ minus every app setting (app_environment_variables), except `keep`."""
+    drop = app_environment_variables() - set(keep)
+    return {name: value for name, value in os.environ.items() if name not in drop}
