@@ -1,0 +1,78 @@
+"""Fixtures in the style of the Flask docs: app, client, runner."""
+import os
+import socket
+import threading
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from authapp import create_app
+from authapp.extensions import db
+
+
+# What a deployment sets in the environment: a long random key, a mail server.
+PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
+              "MAIL_SERVER": "smtp.example.com"}
+
+
+@pytest.fixture
+def app(tmp_path):
+    # A fresh SQLite file per test: real SQL, nothing shared between tests.
+    # TEST_DATABASE_URL runs the same tests on another engine (PostgreSQL in
+    # `make test-production`); its tables are dropped after each test.
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()  # one app per test: don't leave its connections open
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def wait_for_mail():
+    """Wait until every mail the app handed to a background thread has gone."""
+    for thread in threading.enumerate():
+        if thread.name == "send-mail":
+            thread.join(timeout=30)
+
+
+class Inbox:
+    """An aiosmtpd handler: keeps every message a real SMTP conversation delivers."""
+
+    def __init__(self):
+        self.messages = []
+        self.envelopes = []  # the recipients each SMTP conversation named (RCPT TO)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope.rcpt_tos)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(app):
+    """A real SMTP server on loopback, with the app configured to use it."""
+    handler = Inbox()
+    server = Controller(handler, hostname="127.0.0.1", port=free_port())
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False)
+    yield handler
+    server.stop()
