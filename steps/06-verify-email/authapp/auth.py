@@ -2,7 +2,7 @@
 from functools import cache
 
 from flask import Blueprint, current_app, g
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.security import generate_password_hash
 
 from .audit import log_event
@@ -12,6 +12,7 @@ from .browsers import remember_browser
 from .models import AlreadyTaken, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
+from .verification import send_verification_mail
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -26,6 +27,7 @@ def register():
     except AlreadyTaken as taken:  # the database said no: see add_user()
         raise FieldErrors("already registered", taken.fields, code=409)
     log_event("registered", user=user)
+    send_verification_mail(user)  # no login until the link in it is followed
     return {"user": user.to_dict()}, 201
 # --8<-- [end:register]
 
@@ -41,6 +43,10 @@ def login():
         log_event("login_failed", identifier=identifier)
         # One answer for "no such user" and "wrong password": no hint for an attacker.
         raise Unauthorized("invalid credentials")
+    if not user.email_verified:
+        # Told only to someone who knows the password. No session, no known browser.
+        log_event("login_unverified", user=user)
+        raise Forbidden("email not verified")
     if user.needs_rehash():
         user.set_password(password)  # the only moment we have the password to re-hash it
     start_session(user)  # commits: the new session, and the new hash if there is one

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 from .errors import FieldErrors
 from .models import AlreadyTaken, add_user
 from .validation import check_registration
+from .verification import send_verification_mail
 
 
 @click.command("create-user")
@@ -22,7 +23,8 @@ def create_user(username, email):
         raise click.ClickException("; ".join(f"{name} {problem}" for name, problem in error.fields.items()))
     except AlreadyTaken:
         raise click.ClickException("that username or email is already taken")
-    click.echo(f"created user {user.username} (id {user.id})")
+    send_verification_mail(user)  # the same rule as the API: the owner proves the mailbox
+    click.echo(f"created user {user.username} (id {user.id}); the link that verifies {user.email} is in the mail")
 
 
 def register_commands(app):

@@ -37,6 +37,10 @@ class Config:
     # (an attacker chooses that header; OWASP Forgot Password Cheat Sheet).
     FRONTEND_URL = "http://localhost:3000"
     RESET_TOKEN_MAX_AGE = 3600  # seconds: a reset link works for one hour
+    # A link that proves a mailbox (after registering, or to confirm a new
+    # address) works for a day: long enough to find the mail, short enough
+    # that an old mail in a mailbox is no standing key.
+    VERIFY_TOKEN_MAX_AGE = 24 * 3600
 
     # Outgoing mail. With no MAIL_SERVER, mails are printed to the console.
     MAIL_SERVER = None
@@ -66,6 +70,11 @@ class Config:
     CHANGE_PASSWORD_LIMIT_PER_SESSION = "5 per hour"
     FORGOT_LIMIT_PER_ADDRESS = "5 per hour"
     FORGOT_LIMIT_PER_EMAIL = "3 per hour"  # nobody can flood one mailbox
+    RESEND_LIMIT_PER_ADDRESS = "5 per hour"
+    RESEND_LIMIT_PER_EMAIL = "3 per hour"
+    # A change of email asks for the password and mails two addresses: a stolen
+    # session gets few guesses, and nobody can use us to flood a mailbox.
+    CHANGE_EMAIL_LIMIT_PER_SESSION = "5 per hour"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -102,7 +111,7 @@ class ProductionConfig(Config):
     REQUIRED_SETTINGS = {
         "SECRET_KEY": "a long random value that signs the session cookie, for example from "
                       "python -c \"import secrets; print(secrets.token_hex(32))\"",
-        "MAIL_SERVER": "the SMTP server for reset mails: without one, they would be printed "
+        "MAIL_SERVER": "the SMTP server for reset and verification mails: without one, they would be printed "
                        "in the server's log, where anyone who reads it could reset any password",
     }
 

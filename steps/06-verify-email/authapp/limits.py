@@ -42,6 +42,11 @@ def init_limits(app):
     protect(app, "passwords.forgot_password",
             limit("FORGOT_LIMIT_PER_ADDRESS", get_remote_address, "too many reset requests from your address"),
             limit("FORGOT_LIMIT_PER_EMAIL", email_key, "too many reset requests for this email"))
+    protect(app, "verification.resend_verification",
+            limit("RESEND_LIMIT_PER_ADDRESS", get_remote_address, "too many verification requests from your address"),
+            limit("RESEND_LIMIT_PER_EMAIL", email_key, "too many verification requests for this email"))
+    protect(app, "verification.change_email",
+            limit("CHANGE_EMAIL_LIMIT_PER_SESSION", session_key, "too many email changes"))
 
 
 def make_limit(limiter, setting, key, message, **options):

@@ -3,7 +3,7 @@ import unicodedata
 from datetime import datetime, timezone
 
 from flask import current_app, g
-from sqlalchemy import ForeignKey, String, or_
+from sqlalchemy import ForeignKey, String, false, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import generate_password_hash
@@ -40,6 +40,9 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(30), unique=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # 254: the longest usable address
     password_hash: Mapped[str] = mapped_column(String(255))
+    # True once the owner has followed a link we mailed to `email`. Accounts
+    # older than this step were set to True by migration 0004 (see there).
+    email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @validates("username", "email")
@@ -60,6 +63,18 @@ class User(db.Model):
             .values(password_hash=hash_password(password)))
         return updated.rowcount == 1
 
+    def prove_email(self, old_email, new_email):
+        """Make `new_email` this account's verified address, as one conditional
+        UPDATE that matches only while the account still has `old_email` and
+        hasn't proven `new_email` yet: of two requests racing with one link, the
+        database lets one win. True if this one did. (For a new account both
+        addresses are the same; for a change of email they differ.)"""
+        not_done_yet = or_(User.email != new_email, User.email_verified.is_(False))
+        updated = db.session.execute(
+            db.update(User).where(User.id == self.id, User.email == old_email, not_done_yet)
+            .values(email=new_email, email_verified=True))
+        return updated.rowcount == 1
+
     def check_password(self, password):
         return check_hash(self.password_hash, normalized(password))
 
@@ -69,7 +84,8 @@ class User(db.Model):
 
     def to_dict(self):
         """The public view of a user: never the hash."""
-        return {"id": self.id, "username": self.username, "email": self.email}
+        return {"id": self.id, "username": self.username, "email": self.email,
+                "email_verified": self.email_verified}
 
 
 def login_name(text):

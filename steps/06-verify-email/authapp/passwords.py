@@ -55,6 +55,7 @@ def reset_password():
     require_good_password("password", password, user)
     if not user.set_password_if_unchanged(password):  # used by another request meanwhile
         raise invalid_reset_link()
+    user.email_verified = True  # the link reached this mailbox: that proves it
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.commit()
     remember_browser(user)  # it proved the mailbox: from here, others' guesses can't lock its owner out

@@ -33,10 +33,10 @@ def test_the_whole_journey_is_logged_without_secrets(app, client, events, inbox)
 
     lines = audit_lines(events)
     assert [line.split()[0] for line in lines] == [
-        "registered", "login_failed", "login_succeeded", "password_changed", "logout",
+        "registered", "email_verified", "login_failed", "login_succeeded", "password_changed", "logout",
         "reset_requested", "reset_completed"]
     assert all("address=127.0.0.1" in line for line in lines)
-    assert "user=1" in lines[2]
+    assert "user=1" in lines[3]
     everything = events.text
     for secret in (PASSWORD, NEW_PASSWORD, "yet another passphrase", token):
         assert secret not in everything

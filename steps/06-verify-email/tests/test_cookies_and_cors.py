@@ -2,8 +2,6 @@
 import pytest
 
 from authapp import create_app
-from authapp.extensions import db
-from conftest import PRODUCTION
 
 PASSWORD = "correct horse battery staple"
 FRONT_END = "http://localhost:3000"
@@ -26,12 +24,8 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, alice):
     assert "Secure" not in cookie  # plain http://127.0.0.1 in development
 
 
-def test_production_cookie_is_also_secure(tmp_path):
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}",
-                     PASSWORD_HASH_METHOD="scrypt:1024:8:1", **PRODUCTION)
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+def test_production_cookie_is_also_secure(production_app):
+    client = production_app.test_client()
     client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
                                         "password": PASSWORD})
     cookie = login(client).headers["Set-Cookie"]

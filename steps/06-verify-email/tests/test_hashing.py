@@ -43,12 +43,13 @@ def test_tests_hash_cheaply():
 
 
 def make_alice_with_an_old_hash(app, wrapped=False):
-    """Alice as steps 01-04 stored her, and, with wrapped=True, after migration 0003."""
+    """Alice as steps 01-04 stored her, and, with wrapped=True, after migration 0003
+    (verified, as migration 0004 leaves every account it finds)."""
     with app.app_context():
         stored = generate_password_hash(PASSWORD, method=app.config["LEGACY_PASSWORD_HASH_METHOD"])
         if wrapped:
             stored = wrap(stored, app.config["PASSWORD_HASH_METHOD"])
-        db.session.add(User(username="alice", email="alice@example.com", password_hash=stored))
+        db.session.add(User(username="alice", email="alice@example.com", password_hash=stored, email_verified=True))
         db.session.commit()
 
 

@@ -5,9 +5,8 @@ import threading
 
 import pytest
 
-from authapp import auth, create_app
-from authapp.extensions import db
-from conftest import PRODUCTION, wait_for_mail
+from authapp import auth
+from conftest import wait_for_mail
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
@@ -168,12 +167,8 @@ def test_the_cookie_is_httponly_and_lasts_half_a_year(app, alice):
     assert "Max-Age=15552000" in cookie  # 180 days
 
 
-def test_in_production_the_cookie_is_a_secure_host_cookie(tmp_path):
-    app = create_app("production", **PRODUCTION, PASSWORD_HASH_METHOD="scrypt:1024:8:1",
-                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}")
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+def test_in_production_the_cookie_is_a_secure_host_cookie(production_app):
+    client = production_app.test_client()
     client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
     cookies = login(client, PASSWORD).headers.getlist("Set-Cookie")
     (cookie,) = [value for value in cookies if value.startswith("__Host-known_browser=")]

@@ -3,7 +3,6 @@ import pytest
 
 from authapp import create_app
 from authapp.config import Config
-from authapp.extensions import db
 from conftest import PRODUCTION
 
 PASSWORD = "correct horse battery staple"
@@ -41,12 +40,8 @@ def test_development_still_starts_without_one(monkeypatch):
     assert create_app("development").config["SECRET_KEY"]
 
 
-def test_production_session_cookie_is_a_secure_host_prefixed_cookie(tmp_path):
-    app = create_app("production", **PRODUCTION, PASSWORD_HASH_METHOD="scrypt:1024:8:1",
-                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}")
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+def test_production_session_cookie_is_a_secure_host_prefixed_cookie(production_app):
+    client = production_app.test_client()
     client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
     cookies = client.post("/auth/login", json={"username": "alice", "password": PASSWORD}).headers.getlist("Set-Cookie")
     (cookie,) = [value for value in cookies if value.startswith("__Host-session=")]

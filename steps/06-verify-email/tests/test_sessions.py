@@ -38,7 +38,7 @@ def test_me_after_login(client, alice):
     assert response.status_code == 200
     user = response.get_json()["user"]
     assert user["username"] == "alice"
-    assert set(user) == {"id", "username", "email"}  # never the hash
+    assert set(user) == {"id", "username", "email", "email_verified"}  # never the hash
 
 
 def test_me_without_login_is_401_json(client):
