@@ -62,3 +62,25 @@ def test_a_rate_limit_hit_is_logged(app, client, events):
     for _ in range(6):
         client.post("/auth/login", json={"username": "alice", "password": "x" * 20})
     assert any(line.startswith("rate_limited") and "auth.login" in line for line in audit_lines(events))
+
+
+def test_verification_and_email_changes_are_logged_without_tokens_or_addresses(client, plain_client, events, inbox):
+    plain_client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
+    plain_client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    plain_client.post("/auth/resend-verification", json={"email": "alice@example.com"})
+    wait_for_mail()
+    tokens = [message.get_content().split("token=")[1].split()[0] for message in inbox.messages]
+    plain_client.post("/auth/verify-email", json={"token": tokens[-1]})
+    plain_client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    plain_client.post("/auth/change-email", json={"password": PASSWORD, "new_email": "alice@new.example"})
+    wait_for_mail()
+    (confirmation,) = [message for message in inbox.messages if message["To"] == "alice@new.example"]
+    tokens.append(confirmation.get_content().split("token=")[1].split()[0])
+    plain_client.post("/auth/verify-email", json={"token": tokens[-1]})
+
+    lines = audit_lines(events)
+    assert [line.split()[0] for line in lines] == [
+        "registered", "login_unverified", "verification_requested", "email_verified", "login_succeeded",
+        "email_change_requested", "email_changed"]
+    for secret in (*tokens, "alice@", "new.example"):
+        assert secret not in events.text

@@ -1,6 +1,7 @@
 """`flask create-user`."""
 from authapp.extensions import db
 from authapp.models import User
+from conftest import wait_for_mail
 
 PASSWORD = "correct horse battery staple"
 
@@ -52,3 +53,15 @@ def test_a_username_with_an_at_sign_is_refused(app, runner):
     assert "username" in result.output
     with app.app_context():
         assert db.session.scalar(db.select(User)) is None
+
+
+def test_a_user_made_here_verifies_the_address_like_everyone_else(runner, plain_client, inbox):
+    result = runner.invoke(args=["create-user", "alice", "alice@example.com"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert "the link that verifies alice@example.com is in the mail" in result.output
+    login = {"username": "alice", "password": PASSWORD}
+    assert plain_client.post("/auth/login", json=login).status_code == 403
+    wait_for_mail()
+    (mail,) = inbox.messages
+    token = mail.get_content().split("verify-email?token=")[1].split()[0]
+    assert plain_client.post("/auth/verify-email", json={"token": token}).status_code == 200
+    assert plain_client.post("/auth/login", json=login).status_code == 200

@@ -9,7 +9,8 @@ REGISTER = {"username": "alice", "email": "alice@example.com", "password": "corr
 LOGIN = {"username": "alice", "password": "correct horse battery staple"}
 RESET = {"token": "a" * 40, "password": "a brand new passphrase"}
 BODIES = {"/auth/register": REGISTER, "/auth/login": LOGIN, "/auth/forgot-password": {"email": "alice@example.com"},
-          "/auth/reset-password": RESET}
+          "/auth/reset-password": RESET, "/auth/verify-email": {"token": "a" * 40},
+          "/auth/resend-verification": {"email": "alice@example.com"}}
 FIELDS = [(path, field) for path, body in BODIES.items() for field in body]
 
 
@@ -62,3 +63,36 @@ def test_change_password_refuses_strings_that_cannot_be_stored(client, field, ba
     response = post_raw(client, "/auth/change-password", json.dumps(body))
     assert response.status_code == 400
     assert field in response.get_json()["fields"]
+
+
+CHANGE_EMAIL = {"password": REGISTER["password"], "new_email": "alice@new.example"}
+
+
+@pytest.fixture
+def logged_in(client):
+    client.post("/auth/register", json=REGISTER)
+    client.post("/auth/login", json=LOGIN)
+
+
+@pytest.mark.parametrize("field", CHANGE_EMAIL)
+@pytest.mark.parametrize("bad", ["\ud800", "\x00", 42, None, ["a"]], ids=["lone surrogate", "NUL", "number", "null", "list"])
+def test_change_email_refuses_a_field_it_cannot_use(client, logged_in, field, bad):
+    body = {**CHANGE_EMAIL, field: CHANGE_EMAIL[field] + bad if isinstance(bad, str) else bad}
+    response = post_raw(client, "/auth/change-email", json.dumps(body))
+    assert response.status_code == 400
+    assert field in response.get_json()["fields"]
+
+
+@pytest.mark.parametrize("text", ["[" * 3000, "{not json", '"a string"', "x" * 5000])
+def test_change_email_answers_a_hostile_body_with_a_4xx(client, logged_in, text):
+    response = post_raw(client, "/auth/change-email", text)
+    assert response.status_code in (400, 413)
+    assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("path", ["/auth/verify-email", "/auth/resend-verification"])
+@pytest.mark.parametrize("body", [{"token": 42, "email": 42}, {"token": ["a"], "email": {"a": 1}}])
+def test_new_routes_refuse_wrong_types(client, path, body):
+    response = client.post(path, json=body)
+    assert response.status_code == 400
+    assert set(response.get_json()["fields"]) == set(BODIES[path])

@@ -151,6 +151,35 @@ def test_forgot_password_is_limited_per_address(client):
     assert client.post("/auth/forgot-password", json={"email": "n6@example.com"}).status_code == 429
 
 
+def test_resend_verification_is_limited_per_email(client, alice):
+    for number in range(3):
+        response = client.post("/auth/resend-verification", json={"email": "alice@example.com"},
+                               environ_base={"REMOTE_ADDR": f"203.0.113.{number}"})
+        assert response.status_code == 202
+    response = client.post("/auth/resend-verification", json={"email": " ALICE@example.com"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.50"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many verification requests for this email: try again later"}
+
+
+def test_resend_verification_is_limited_per_address(client):
+    for number in range(5):
+        assert client.post("/auth/resend-verification", json={"email": f"n{number}@example.com"}).status_code == 202
+    assert client.post("/auth/resend-verification", json={"email": "n6@example.com"}).status_code == 429
+
+
+def test_email_changes_are_limited_per_session(client, alice):
+    # Each attempt checks the password and may mail two addresses.
+    login(client, PASSWORD)
+    for _ in range(5):
+        response = client.post("/auth/change-email", json={"password": "a wrong guess, again",
+                                                           "new_email": "alice@new.example"})
+        assert response.status_code == 403
+    response = client.post("/auth/change-email", json={"password": PASSWORD, "new_email": "alice@new.example"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many email changes: try again later"}
+
+
 def test_limits_are_configurable(app, alice):
     app.config.update(LOGIN_LIMIT_PER_ADDRESS="2 per minute")
     login(app.test_client(), WRONG), login(app.test_client(), WRONG)
