@@ -25,10 +25,7 @@ def app(tmp_path, mail_server, inbox):
     # `make test-production`); its tables are dropped after each test.
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
     # Mail goes to the real SMTP server below, so a test can read it.
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, **mail_settings(mail_server))
-    app.test_client_class = partial(VerifyingClient, inbox=inbox)
-    with app.app_context():
-        db.create_all()
+    app = ready(create_app("testing", SQLALCHEMY_DATABASE_URI=url, **mail_settings(mail_server)), inbox)
     yield app
     wait_for_mail()  # nothing of this test may arrive in the next one's inbox
     with app.app_context():
@@ -39,8 +36,13 @@ def app(tmp_path, mail_server, inbox):
 @pytest.fixture
 def production_app(tmp_path, mail_server, inbox):
     """ProductionConfig, with cheap hashing, a throwaway database and the loopback mail server."""
-    app = create_app("production", **{**PRODUCTION, **mail_settings(mail_server)}, PASSWORD_HASH_METHOD="scrypt:1024:8:1",
-                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    return ready(create_app("production", **{**PRODUCTION, **mail_settings(mail_server)},
+                            PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+                            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}"), inbox)
+
+
+def ready(app, inbox):
+    """The app with its tables, and with app.test_client() a VerifyingClient (below)."""
     app.test_client_class = partial(VerifyingClient, inbox=inbox)
     with app.app_context():
         db.create_all()

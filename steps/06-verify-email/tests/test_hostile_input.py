@@ -75,7 +75,8 @@ def logged_in(client):
 
 
 @pytest.mark.parametrize("field", CHANGE_EMAIL)
-@pytest.mark.parametrize("bad", ["\ud800", "\x00", 42, None, ["a"]], ids=["lone surrogate", "NUL", "number", "null", "list"])
+@pytest.mark.parametrize("bad", ["\ud800", "\x00", 42, None, ["a"]],
+                         ids=["lone surrogate", "NUL", "number", "null", "list"])
 def test_change_email_refuses_a_field_it_cannot_use(client, logged_in, field, bad):
     body = {**CHANGE_EMAIL, field: CHANGE_EMAIL[field] + bad if isinstance(bad, str) else bad}
     response = post_raw(client, "/auth/change-email", json.dumps(body))

@@ -149,7 +149,8 @@ def test_a_reset_link_is_no_verification_link_and_the_other_way_round(plain_clie
     plain_client.post("/auth/forgot-password", json={"email": "alice@example.com"})
     reset_token = mailed_token(inbox, kind="reset-password")
     assert verify(plain_client, reset_token).status_code == 400
-    response = plain_client.post("/auth/reset-password", json={"token": verify_token, "password": "a brand new passphrase"})
+    response = plain_client.post("/auth/reset-password", json={"token": verify_token,
+                                                                "password": "a brand new passphrase"})
     assert response.status_code == 400
 
 

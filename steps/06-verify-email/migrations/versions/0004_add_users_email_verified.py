@@ -1,10 +1,11 @@
 """add users.email_verified
 
 New accounts start unverified. Accounts made before this step are
-grandfathered as verified: they registered under rules that never asked for
-a proof, the reset mails of step 04 have been reaching their mailboxes, and
-locking every existing user out until they click a link nobody sent them
-would be an outage, not a security gain.
+grandfathered as verified: they registered under rules that asked for no
+proof, and turning every existing user away at the next login would be an
+outage. The price: an address mistyped or squatted before this step counts as
+verified (a stricter site leaves them unverified and lets each owner use
+/auth/resend-verification once).
 
 Revision ID: 0004
 Revises: 0003
