@@ -1,93 +1,111 @@
-# The commands a learner types. Each one creates .venv and installs the exact
-# pins first when they are missing or have changed.
-#   make run             run the last step on http://127.0.0.1:5000
-#   make run STEP=02     run another step
-#   make test            every step's tests, the repository checks, the docs build
+# The commands a learner types. Every one is a shortcut for the same command
+# without make, `python3 -m tools <command>` (Windows: `py -m tools <command>`),
+# which creates .venv with a new enough Python and installs the exact pins the
+# command needs, first. `make` or `make help` lists them all (tools/commands.py).
+#   make run                   run the last step on http://127.0.0.1:5000
+#   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
+#   make test                  every step's tests, the repository checks, the docs build
 
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STEPS  := $(sort $(wildcard steps/[0-9][0-9]-*))
-STEP   ?=
-STEP_DIR := $(if $(STEP),$(wildcard steps/$(STEP)-*),$(lastword $(STEPS)))
+TOOLS  := $(PYTHON) -m tools
+# The tools word their advice the way the learner typed: `make check STEP=03`.
+export TOOLS_VIA := make
 
-APP_READY := $(VENV)/.app-installed
-DEV_READY := $(VENV)/.dev-installed
+# Optional variables, passed on only when set.
+STEP_ARG  = $(if $(STEP),"$(STEP)")
+DIR_ARG   = $(if $(DIR),--dir "$(DIR)")
+PORT_ARG  = $(if $(PORT),--port "$(PORT)")
+HOST_ARG  = $(if $(HOST),--host "$(HOST)")
+YES       = $(filter 1 yes true,$(1))
 
-.PHONY: run test
+# For the targets below that run programs from .venv directly.
+VENV := $(or $(TOOLS_VENV),.venv)
+BIN  := $(VENV)/bin
+APP_READY  := setup-app
+DEV_READY  := setup-dev
+PROD_READY := setup-prod
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+.DEFAULT_GOAL := help
+.PHONY: help setup doctor run test setup-app setup-dev setup-prod
 
-# A stamp file newer than the requirements means the pins are installed.
-$(APP_READY): requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
+help:
+	@$(TOOLS) help
 
-$(DEV_READY): requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@ $(APP_READY)
+setup:
+	@$(TOOLS) setup $(if $(call YES,$(DEV)),--dev)
 
-run: $(APP_READY)
-	@test -n "$(STEP_DIR)" || { echo "No step matches STEP=$(STEP). Steps: $(notdir $(STEPS))"; exit 2; }
-	@echo "Running $(STEP_DIR) on http://127.0.0.1:5000 (Ctrl+C to stop)"
-	cd $(STEP_DIR) && ../../$(BIN)/flask --app authapp db upgrade && ../../$(BIN)/flask --app authapp run
+setup-app:
+	@$(TOOLS) setup --quiet
+setup-dev:
+	@$(TOOLS) setup --dev --quiet
+setup-prod:
+	@$(TOOLS) setup --prod --quiet
 
-test: $(DEV_READY)
-	$(BIN)/python -m pytest tests
+doctor:
+	@$(TOOLS) doctor $(STEP_ARG) $(PORT_ARG)
+
+run:
+	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG)
+
+test:
+	@$(TOOLS) test
 
 # --- Learner and instructor tools (tools/) ------------------------------------
-#   make start STEP=03     copy step 02 into workspace/03-sessions: write step 03 there yourself
+#   make start STEP=3      copy step 02 into workspace/03-sessions: write step 03 there yourself
 #                          (an existing copy is kept; FORCE=1 replaces it)
-#   make check STEP=03     run step 03's tests on workspace/03-sessions and explain each failure
-#                          (DIR=path checks another folder)
-#   make reset             fresh, empty databases for every step
+#   make check STEP=3      step 03's tests on workspace/03-sessions, a real run, each failure
+#                          explained (DIR=path checks another folder; ALL=1, TIMEOUT=seconds)
+#   make reset             fresh, empty databases for every step (STEP=3: one; DIR=: your copy)
 #   make checklists        a printable checklist per step, from the step pages: build/checklists/
+#   make wheelhouse        every pinned package in wheelhouse/, for a room without internet (FOR=all)
 WORKSPACE ?= workspace
 
-.PHONY: start check reset checklists
+.PHONY: start check reset checklists wheelhouse
 
-start: $(APP_READY)
-	@test -n "$(STEP)" || { echo "Which step do you want to write? For example: make start STEP=03"; exit 2; }
-	@$(BIN)/python -m tools.start $(STEP) --workspace "$(WORKSPACE)" $(if $(filter 1 yes true,$(FORCE)),--force)
+start:
+	@$(TOOLS) start $(STEP_ARG) --workspace "$(WORKSPACE)" $(if $(call YES,$(FORCE)),--force)
 
-check: $(DEV_READY)
-	@$(BIN)/python -m tools.check $(STEP) --workspace "$(WORKSPACE)" $(if $(DIR),--dir "$(DIR)")
+check:
+	@$(TOOLS) check $(STEP_ARG) --workspace "$(WORKSPACE)" $(DIR_ARG) $(if $(call YES,$(ALL)),--all) \
+		$(if $(TIMEOUT),--timeout "$(TIMEOUT)")
 
-reset: $(APP_READY)
-	@$(BIN)/python -m tools.reset
+reset:
+	@$(TOOLS) reset $(STEP_ARG) $(DIR_ARG)
 
-checklists: $(DEV_READY)
-	@$(BIN)/python -m tools.checklists
+checklists:
+	@$(TOOLS) checklists
+
+wheelhouse:
+	@$(TOOLS) wheelhouse $(if $(FOR),--for "$(FOR)") $(if $(call YES,$(DEV)),--dev)
 
 # --- Documentation site (mkdocs.yml, docs/, scripts/) --------------------------
 #   make docs              serve the site on http://127.0.0.1:8000 (reloads on edits)
-#   make diffs             regenerate docs/diffs/ from steps/ (after changing a step)
-#   make walkthroughs      run every step's walkthrough.sh, record docs/walkthroughs/
-#   make try STEP=03       run step 03's walkthrough against a fresh database
+#   make diffs STEP=03     print what step 03 changes (the site computes its diffs itself)
+#   make walkthroughs      run every step's walkthrough.sh, record the answers in docs/walkthroughs/
+#   make try STEP=03       run step 03's "Try it" requests against a fresh database
+#   make try STEP=03 URL=http://127.0.0.1:5001   ... against a server you started
 .PHONY: docs diffs walkthroughs try
 
 docs: $(DEV_READY)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 diffs: $(DEV_READY)
-	$(BIN)/python scripts/make_diffs.py
+	$(BIN)/python scripts/make_diffs.py $(STEP)
 
 walkthroughs: $(APP_READY)
 	$(BIN)/python scripts/walkthroughs.py
 
-try: $(APP_READY)
-	@test -n "$(STEP)" || { echo "Which step? For example: make try STEP=03"; exit 2; }
-	$(BIN)/python scripts/walkthroughs.py $(STEP)
+try:
+	@$(TOOLS) try $(STEP_ARG) $(if $(URL),--url "$(URL)")
 
 # --- Browser client (client/, tests/test_browser_client.py) -------------------
 #   make client            serve client/ on http://localhost:3000 (and the API: make run)
+#   make client PORT=5001  the same, for an API run with make run PORT=5001
 #   make screenshots       refresh docs/assets/client/ from a run in a real browser
 .PHONY: client screenshots
 
 client:
-	@echo "Serving client/ on http://localhost:3000 (run the API with make run in another terminal)"
-	$(PYTHON) -m http.server 3000 --bind 127.0.0.1 --directory client
+	@$(TOOLS) client $(PORT_ARG)
 
 screenshots: $(DEV_READY)
 	SCREENSHOTS_DIR=docs/assets/client $(BIN)/python -m pytest -q tests/test_browser_client.py
@@ -96,13 +114,7 @@ screenshots: $(DEV_READY)
 #   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn
 #                          (installs Debian's postgresql, redis-server and wrk if missing)
 #   make bench             the performance report: prints it, writes docs/generated/bench.md
-PROD_READY := $(VENV)/.prod-installed
-
 .PHONY: test-production bench production-services
-
-$(PROD_READY): requirements.txt requirements-prod.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-prod.txt
-	touch $@
 
 production-services:
 	@sh production/install.sh

@@ -3,7 +3,7 @@
 // Everything the API sends is shown with textContent, never innerHTML, so a
 // username like <img onerror=...> stays text.
 
-const API = API_BASE || `${location.protocol}//${location.hostname}:5000`;
+const API = API_BASE || `${location.protocol}//${location.hostname}:${API_PORT}`;
 
 // --8<-- [start:call-api]
 // Call the API and return {ok, status, body}. Throws only when the browser

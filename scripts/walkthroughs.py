@@ -1,13 +1,21 @@
-"""Run each step's walkthrough.sh against the real app and record what it printed.
+"""Run each step's walkthrough.sh against the real app and record the answers.
 
-    python scripts/walkthroughs.py            (or: make walkthroughs) all steps
-    python scripts/walkthroughs.py 03         one step, printed, nothing written
+    python scripts/walkthroughs.py            (or: make walkthroughs) all steps, recorded
+    python scripts/walkthroughs.py 03         (or: make try STEP=03) one step, printed
+    python scripts/walkthroughs.py 03 --url http://127.0.0.1:5001
+                                              (or: make try STEP=03 URL=...) against a server
+                                              you started, from this folder (its server.log)
 
 For each step: a fresh SQLite database in a temporary folder, `flask db upgrade`,
-`flask run` on a free loopback port, then `bash walkthrough.sh` with BASE_URL
-pointing at it. The output goes to docs/walkthroughs/<step>.txt, which the step's
-page shows under "Try it". tests/test_walkthroughs.py runs the same thing and
-fails if a walkthrough fails or prints something other than what the page shows.
+`flask run` on a free loopback port, then every command of walkthrough.sh, as
+written, in one bash session whose working folder holds the server's output
+(`server.log`, where the reset mail appears). The commands name
+http://127.0.0.1:5000, as a learner types them; a curl configuration file
+(`connect-to`) sends those requests to the free port without changing a
+character of the command. The answers go to docs/walkthroughs/<step>.json,
+which the step's page shows under "Try it" (scripts/docsite/tryit.py).
+tests/test_walkthroughs.py runs the same thing and fails if a check fails or an
+answer differs from the recorded one.
 """
 import os
 import re
@@ -16,28 +24,25 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docsite import tryit  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "docs" / "walkthroughs"
+sys.path.insert(0, str(ROOT))
+from tools.steps import all_steps  # noqa: E402
+
 BIN = Path(sys.executable).parent
 SERVER_START_LIMIT = 120  # seconds: a hang guard, generous so a busy machine never fails it
-
-# What differs on every run, replaced so the recorded output can be compared.
-VOLATILE = [
-    (re.compile(r"(session=)[^;\s]+"), r"\1<random>"),
-    (re.compile(r"\b(token[\"=: ]+\"?)[A-Za-z0-9_.\-]{16,}"), r"\1<random>"),
-    (re.compile(r"(Retry-After: )\d+"), r"\1<seconds>"),
-    # Werkzeug lists allowed methods in set order, which changes between runs.
-    (re.compile(r"(Allow: )(.+)"), lambda m: m[1] + ", ".join(sorted(m[2].split(", ")))),
-]
+MARK = "\x1edocsite-walkthrough"  # separates the blocks' outputs; no command prints it
 
 
 def steps():
-    return sorted(path for path in (ROOT / "steps").iterdir()
-                  if path.is_dir() and (path / "walkthrough.sh").exists())
+    return [step for step in all_steps() if tryit.script(step).exists()]
 
 
 def free_port():
@@ -48,27 +53,29 @@ def free_port():
 
 def environment(database):
     env = {name: value for name, value in os.environ.items()
-           if name not in {"APP_CONFIG", "SECRET_KEY", "CORS_ORIGINS", "FLASK_APP", "FLASK_DEBUG"}}
+           if name not in {"APP_CONFIG", "SECRET_KEY", "CORS_ORIGINS", "FLASK_APP", "FLASK_DEBUG"}
+           and not name.lower().endswith("_proxy")}
     env.update(DATABASE_URL=f"sqlite:///{database}", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-               PYTHONDONTWRITEBYTECODE="1")
+               PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
     return env
 
 
 @contextmanager
 def running_step(step):
-    """The step served on http://127.0.0.1:<free port>, with an empty database."""
+    """(working folder, port, env, log): the step served on a free port with an
+    empty database; its output goes to server.log in the working folder."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = environment(Path(tmp) / "walkthrough.sqlite")
+        work = Path(tmp)
+        env = environment(work / "walkthrough.sqlite")
         subprocess.run([BIN / "flask", "--app", "authapp", "db", "upgrade"], cwd=step, env=env,
                        check=True, capture_output=True)
         port = free_port()
-        log = open(Path(tmp) / "server.log", "w+")
+        log = open(work / "server.log", "w+")
         server = subprocess.Popen([BIN / "flask", "--app", "authapp", "run", "--host", "127.0.0.1",
                                    "--port", str(port)], cwd=step, env=env, stdout=log, stderr=log)
-        base_url = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(base_url, server, log)
-            yield base_url, env, log
+            wait_until_up(f"http://127.0.0.1:{port}", server, log)
+            yield work, port, env, log
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -89,41 +96,124 @@ def wait_until_up(base_url, server, log):
     raise RuntimeError(f"the server did not answer on {base_url}")
 
 
-def normalise(text):
-    for pattern, replacement in VOLATILE:
-        text = pattern.sub(replacement, text)
-    return text.lstrip("\n")
+def curl_config(folder, host, port):
+    """A curl home whose .curlrc routes the address the commands name to the server."""
+    home = Path(folder) / "curl-home"
+    home.mkdir(exist_ok=True)
+    (home / ".curlrc").write_text("no-progress-meter\n"  # the commands print what a terminal would show
+                                  f"connect-to = 127.0.0.1:5000:{host}:{port}\n"
+                                  f"connect-to = localhost:5000:{host}:{port}\n")
+    return home
 
 
-def run(step):
-    """(exit code, normalised output, server log) of one step's walkthrough."""
-    with running_step(step) as (base_url, env, log):
-        result = subprocess.run(["bash", "walkthrough.sh"], cwd=step, env={**env, "BASE_URL": base_url, "SERVER_LOG": log.name},
-                                capture_output=True, text=True, timeout=300)
-        log.seek(0)
-        server_log = log.read()
-    return result.returncode, normalise(result.stdout + result.stderr), server_log
+# A person reads the server's terminal after it has printed the mail: before a
+# command that reads server.log, wait until the log has been quiet for 0.2 s.
+WAIT_FOR_QUIET_LOG = """\
+size=-1; for i in $(seq 100); do now=$(wc -c < server.log); [ "$now" = "$size" ] && break; size=$now; sleep 0.2; done
+"""
 
 
-def output_path(step):
-    return OUT_DIR / f"{step.name}.txt"
+def session_script(blocks):
+    """One bash script: each block's command, verbatim, between two markers."""
+    parts = []
+    for index, block in enumerate(blocks):
+        if "server.log" in block.command:
+            parts.append(WAIT_FOR_QUIET_LOG)
+        parts.append(f"printf '\\n{MARK} begin {index}\\n'\n{block.command}\n"
+                     f"printf '\\n{MARK} end {index} %d\\n' \"$?\"\n")
+    return "".join(parts)
 
 
-def main(selected):
+def split_outputs(stdout):
+    """[(output, exit code)] of each block that ran, in order."""
+    found = re.finditer(rf"\n{re.escape(MARK)} begin (\d+)\n(.*?)\n{re.escape(MARK)} end \1 (-?\d+)\n",
+                        stdout, re.DOTALL)
+    return [(match[2], int(match[3])) for match in found]
+
+
+def run(step, url=None):
+    """(problems, [{"command", "output"}], server log) of one step's walkthrough,
+    against a fresh server, or against `url` from the current folder.
+    `problems` is empty when every command ran and passed its checks."""
+    blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
+    if url:
+        target = urllib.parse.urlsplit(url)
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "CURL_HOME": str(curl_config(tmp, target.hostname, target.port or 80))}
+            session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=Path.cwd(), env=env,
+                                     capture_output=True, text=True, timeout=300)
+        server_log = "(the server's output is in its own terminal)"
+    else:
+        with running_step(step) as (work, port, env, log):
+            env = {**env, "CURL_HOME": str(curl_config(work, "127.0.0.1", port)), "HOME": str(work)}
+            check_routing(step, env, work)
+            session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,
+                                     capture_output=True, text=True, timeout=300)
+            log.seek(0)
+            server_log = log.read()
+    return judge(blocks, session, server_log)
+
+
+def check_routing(step, env, work):
+    """Make sure curl reads our configuration: http://127.0.0.1:5000 must reach
+    the server under test, not whatever else listens on port 5000."""
+    answer = subprocess.run(["curl", "-s", "http://127.0.0.1:5000/"], cwd=work, env=env,
+                            capture_output=True, text=True, timeout=60).stdout
+    if f'"step":"{step.name}"' not in answer.replace(" ", ""):
+        raise RuntimeError(f"curl did not reach the server under test through {env['CURL_HOME']}/.curlrc: {answer!r}")
+
+
+def judge(blocks, session, server_log):
+    outputs = split_outputs(session.stdout)
+    problems, results = [], []
+    for number, block in enumerate(blocks, start=1):
+        if number > len(outputs):
+            problems.append(f"block {number} did not run:\n{block.command}")
+            break
+        output, code = outputs[number - 1]
+        results.append({"command": block.command, "output": tryit.normalise(output)})
+        failures = tryit.failed_checks(block, output.replace("\r\n", "\n"))
+        if code != 0:
+            failures.insert(0, f"exited {code}")
+        if failures:
+            problems.append(f"block {number}:\n{block.command}\n" + "\n".join(f"  !! {f}" for f in failures)
+                            + f"\n--- its output ---\n{output}")
+    if problems and session.stderr.strip():
+        problems.append(f"--- bash's error output ---\n{session.stderr[-3000:]}")
+    return problems, results, server_log
+
+
+def transcript(results):
+    """The blocks as a terminal would show them."""
+    return "\n\n".join(f"$ {entry['command']}" + (f"\n{entry['output']}" if entry["output"] else "")
+                       for entry in results) + "\n"
+
+
+def main(arguments):
+    url = None
+    if "--url" in arguments:
+        index = arguments.index("--url")
+        url, arguments = arguments[index + 1], arguments[:index] + arguments[index + 2:]
+    selected = [argument.zfill(2)[:2] for argument in arguments]
     chosen = [step for step in steps() if not selected or step.name[:2] in selected]
+    if url and len(chosen) != 1:
+        print("--url needs one step: the one your server runs", file=sys.stderr)
+        return 2
     failed = False
     for step in chosen:
-        code, output, server_log = run(step)
+        problems, results, server_log = run(step, url)
         if selected:
-            print(output, end="")
-        if code != 0:
+            where = url or "a fresh server on a free port"
+            print(f"# {step.name}: the commands ran against {where} (http://127.0.0.1:5000 is routed there)\n")
+            print(transcript(results), end="")
+        if problems:
             failed = True
-            print(f"{step.name}: walkthrough.sh exited {code}\n{output}\nserver log:\n{server_log}", file=sys.stderr)
+            print(f"{step.name}: the walkthrough failed\n" + "\n".join(problems)
+                  + f"\n--- server log ---\n{server_log[-3000:]}", file=sys.stderr)
             continue
-        if not selected:
-            OUT_DIR.mkdir(parents=True, exist_ok=True)
-            output_path(step).write_text(output, encoding="utf-8")
-            print(f"wrote {output_path(step).relative_to(ROOT)}")
+        if not selected and not url:
+            tryit.dump_recording(step, results)
+            print(f"wrote {tryit.recording_path(step).relative_to(ROOT)}")
     return 1 if failed else 0
 
 

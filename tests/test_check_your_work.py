@@ -1,42 +1,37 @@
-"""`make start` and `make check`, as a learner uses them (in a temporary
-workspace, never the real workspace/): the untouched copy of step 02 fails
-step 03's check with readable messages, and passes once step 03's files are
-copied over it."""
+"""`start`, `check` and `reset` as a learner types them without make, in a copy
+of the repository whose PATH has python3 and nothing else: the untouched
+copy of step 02 fails step 03's check with readable messages, and passes once
+step 03's files are copied over it. Plus: every test any step has comes with
+an explanation (`What it checks`) and a section to re-read."""
+import ast
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from suites import STEPS
-from tools import explain, sections, steps
-
-ROOT = steps.ROOT
-
-
-def make(*args, workspace):
-    """`make <args>` from the repository root, with this Python's venv, without
-    reinstalling anything (-o: treat the install stamps as up to date)."""
-    command = ["make", "-s", "-C", str(ROOT), *args, f"WORKSPACE={workspace}",
-               f"BIN={Path(sys.executable).parent}", "-o", ".venv/.app-installed", "-o", ".venv/.dev-installed"]
-    return subprocess.run(command, capture_output=True, text=True)
+from tools import explain, purposes, sections, steps
+from workshop import Learner, clone, in_parallel
 
 
 @pytest.fixture(scope="module")
 def journey(tmp_path_factory):
-    workspace = tmp_path_factory.mktemp("workspace")
-    started = make("start", "STEP=03", workspace=workspace)
-    copy = workspace / "03-sessions"
+    base = tmp_path_factory.mktemp("journey")
+    learner = Learner(clone(base / "repository"), base / "bin")
+    started = learner.tools("start", "3")
+    copy = learner.repository / "workspace" / "03-sessions"
     started.files = {path.relative_to(copy) for path in copy.rglob("*") if path.is_file()}
     started.auth = (copy / "authapp" / "auth.py").read_text()
-    before = make("check", "STEP=03", workspace=workspace)
-    again = make("start", "STEP=03", workspace=workspace)
-    shutil.copytree(steps.find_step("03"), workspace / "03-sessions", dirs_exist_ok=True,
+    # reset touches only steps/*/instance: it runs meanwhile, on the other core.
+    ran = in_parallel([("before", learner.tools, "check", "03"), ("reset", learner.tools, "reset")])
+    before, reset = ran["before"], ran["reset"]
+    again = learner.tools("start", "03-sessions")
+    shutil.copytree(steps.find_step("03"), copy, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("instance", "__pycache__"))
-    after = make("check", "STEP=03", workspace=workspace)
-    return {"workspace": workspace, "started": started, "before": before, "again": again, "after": after}
+    after = learner.tools("check", "3")
+    return {"learner": learner, "started": started, "before": before, "again": again, "after": after,
+            "reset": reset}
 
 
 def test_start_copies_the_previous_step_under_the_new_name(journey):
@@ -46,7 +41,10 @@ def test_start_copies_the_previous_step_under_the_new_name(journey):
     assert Path("authapp/validation.py") in started.files
     assert Path("authapp/sessions.py") not in started.files
     assert not any(part in ("instance", "__pycache__") for path in started.files for part in path.parts)
-    assert "make check STEP=03" in started.stdout
+    # Said the way it was typed: without make.
+    assert "python3 -m tools check 03" in started.stdout
+    assert "python3 -m tools run --dir workspace/03-sessions" in started.stdout
+    assert "flask --app" not in started.stdout
 
 
 def test_check_fails_on_the_untouched_copy_with_readable_messages(journey):
@@ -55,66 +53,119 @@ def test_check_fails_on_the_untouched_copy_with_readable_messages(journey):
     assert result.returncode != 0, out + result.stderr
     assert "Traceback" not in out
     assert out.count("What happened:") >= 3
+    assert out.count("What it checks:") >= 3
     # The missing model, named the way a beginner can act on.
     assert "The tests import `UserSession` from `authapp/models.py`, and your copy doesn't define it yet." in out
     # A missing header instead of a KeyError, and the page section to re-read.
     assert "The response had no `Set-Cookie` header." in out
     assert "Re-read: docs/steps/03-sessions.md → 'authapp/config.py: timeouts, cookie flags, origins'" in out
+    # The failing line of the official test, where the learner can open it.
+    assert re.search(r"\(steps/03-sessions/tests/test_cookies_and_cors\.py, line \d+\)", out)
     assert "Step 03 complete:" not in out
 
 
 def test_start_never_overwrites_a_copy(journey):
     assert journey["again"].returncode != 0
-    assert "FORCE=1" in journey["again"].stdout
+    assert "python3 -m tools start 03 --force" in journey["again"].stdout
 
 
 def test_check_passes_once_the_step_is_written(journey):
     result = journey["after"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Step 03 complete" in result.stdout
-    assert "make start STEP=04" in result.stdout
+    assert "your app runs for real" in result.stdout
+    assert "python3 -m tools start 04" in result.stdout
 
 
-def test_dir_checks_any_folder(tmp_path):
-    folder = tmp_path / "my-own-app"
-    shutil.copytree(steps.find_step("01"), folder, ignore=shutil.ignore_patterns("instance", "__pycache__", "tests"))
-    result = make("check", "STEP=01", f"DIR={folder}", workspace=tmp_path / "unused")
+def test_reset_works_without_make(journey):
+    result = journey["reset"]
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Step 01 complete" in result.stdout
+    for step in STEPS:
+        assert f"steps/{step.name}: instance/authapp.sqlite created" in result.stdout
+        assert (journey["learner"].repository / "steps" / step.name / "instance" / "authapp.sqlite").exists()
 
 
-def test_an_app_that_does_not_import_is_explained(tmp_path):
-    folder = tmp_path / "01-models"
+def test_an_app_that_does_not_import_is_explained_at_its_line(tmp_path):
+    learner = Learner(clone(tmp_path / "repository"), tmp_path / "bin")
+    folder = learner.repository / "workspace" / "01-models"
     shutil.copytree(steps.find_step("01"), folder, ignore=shutil.ignore_patterns("instance", "__pycache__"))
-    (folder / "authapp" / "models.py").write_text("class User(:\n")
-    result = make("check", "STEP=01", workspace=tmp_path)
+    (folder / "authapp" / "models.py").write_text('"""My models."""\n\nclass User(:\n    pass\n')
+    result = learner.tools("check", "--dir", "workspace/01-models")  # the step comes from the folder's name
     assert result.returncode != 0
-    assert "your app could not be imported" in result.stdout
-    assert "SyntaxError" in result.stdout and "models.py" in result.stdout
+    assert "could not import your app" in result.stdout
+    assert ("workspace/01-models/authapp/models.py, line 3: Python can't read this line (SyntaxError"
+            in result.stdout), result.stdout
+    assert "    class User(:" in result.stdout
+    assert "check-" not in result.stdout  # no temporary path
 
 
 def test_a_missing_copy_says_how_to_start(tmp_path):
-    result = make("check", "STEP=02", workspace=tmp_path)
+    learner = Learner(clone(tmp_path / "repository"), tmp_path / "bin")
+    result = learner.tools("check", "2")
     assert result.returncode != 0
-    assert "make start STEP=02" in result.stdout
+    assert "python3 -m tools start 02" in result.stdout
 
 
-@pytest.mark.parametrize("message, sentence", [
-    ("assert 404 == 204\n +  where 404 = <WrapperTestResponse>.status_code",
+@pytest.mark.parametrize("message, test_line, sentence", [
+    ("assert 404 == 204\n +  where 404 = <WrapperTestResponse>.status_code", "",
      "Your app answered 404 Not Found; the test expects 204 No Content."),
-    ("assert 'alice' == 'bob'", "Your app gave 'alice'; the test expects 'bob'."),
-    ("assert 'HttpOnly' in 'session=x'", "This turned out false: 'HttpOnly' in 'session=x'"),
+    ("assert 'alice' == 'bob'", "", "Your app gave 'alice'; the test expects 'bob'."),
+    ("assert 0 == 1\n +  where 0 = len([])", "assert len(checked) == 1",
+     "The test checks `len(checked) == 1`: it found 0 where it expects 1."),
+    ("assert 'HttpOnly' in 'session=x'", "", "This turned out false: 'HttpOnly' in 'session=x'"),
 ])
-def test_assertions_are_put_into_words(message, sentence):
-    error = {"type": "AssertionError", "message": message, "test_line": "", "app_frame": None}
+def test_assertions_are_put_into_words(message, test_line, sentence):
+    error = {"type": "AssertionError", "message": message, "test_line": test_line, "app_frame": None}
     assert explain.what_happened(error).startswith(sentence)
 
 
-def test_an_error_in_the_app_points_at_the_app():
+@pytest.mark.parametrize("kind, message, line, sentence", [
+    ("IndexError", "list index out of range", "body = inbox.messages[0].get_content()",
+     "Your app sent no mail: the test's inbox is empty"),
+    ("ValueError", "not enough values to unpack (expected 1, got 0)", "(message,) = inbox.messages",
+     "The test expects 1 mail(s) in its inbox, and your app sent 0."),
+    ("ValueError", "not enough values to unpack (expected 4, got 3)", 'name, n, r, p = method.split(":")',
+     "The test takes a value from your app apart into 4 pieces and found only 3"),
+])
+def test_errors_in_the_tests_own_code_are_explained(kind, message, line, sentence):
+    error = {"type": kind, "message": message, "test_line": line, "app_frame": None}
+    assert explain.what_happened(error).startswith(sentence)
+
+
+def test_an_error_in_the_app_points_at_the_learners_file():
     error = {"type": "NameError", "message": "name 'sesion' is not defined", "test_line": "",
              "app_frame": {"file": "authapp/auth.py", "line": 40, "function": "logout", "code": "sesion.clear()"}}
-    assert explain.what_happened(error) == ("Your app raised NameError: name 'sesion' is not defined\n"
-                                            "in authapp/auth.py, line 40 (logout): sesion.clear()")
+    where = explain.Where(app="workspace/03-sessions")
+    assert explain.what_happened(error, where) == (
+        "Your app raised NameError: name 'sesion' is not defined\n"
+        "in workspace/03-sessions/authapp/auth.py, line 40 (logout): sesion.clear()")
+
+
+def step_tests():
+    """(step, test file, test function, docstring) for every test of every step."""
+    found = []
+    for step in STEPS:
+        for test_file in sorted((step / "tests").glob("test_*.py")):
+            tree = ast.parse(test_file.read_text())
+            found += [(step, test_file, node.name, ast.get_docstring(node) or "") for node in tree.body
+                      if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    return found
+
+
+def test_every_test_of_every_step_says_what_it_checks():
+    """`check` prints "What it checks:" under every failing test: from its
+    docstring, else from tools/purposes.toml. A new test needs one of the two."""
+    missing = sorted({f"[\"{test_file.name}\"] {function} = \"...\"" for step, test_file, function, doc in step_tests()
+                      if not purposes.purpose(test_file.name, function, doc)})
+    assert not missing, ("These tests have no docstring and no line in tools/purposes.toml (add one: what the app "
+                         "must do, and why):\n" + "\n".join(missing))
+
+
+def test_purposes_toml_names_only_tests_that_exist():
+    existing = {(test_file.name, function) for _, test_file, function, _ in step_tests()}
+    stale = [f"{file}::{function}" for file, entries in purposes.table().items() for function in entries
+             if (file, function) not in existing]
+    assert not stale, f"tools/purposes.toml explains tests that no step has (renamed or deleted?): {stale}"
 
 
 def test_every_test_of_every_step_has_a_section_to_reread():

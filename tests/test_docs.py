@@ -1,22 +1,33 @@
-"""The documentation site can't disagree with the code: the diffs are current,
-the strict build passes, every step has its page, every test a page names
-exists, and no page pastes Python that lives in steps/."""
+"""The documentation site can't disagree with the code: the strict build passes,
+every step has its page with every part, every test a page names exists and is
+linked to its source, no page pastes Python that lives in steps/, nothing is
+loaded from the network, and each step page fits the reading time it states.
+
+The site is built once per run (tests/site_build.py); tests/test_docs_browser.py
+opens the same build in Chromium."""
+import html
+import io
+import math
 import re
-import subprocess
 import sys
+import zipfile
 
 import pytest
 
 from conftest import ROOT, STEPS
+from site_build import built_site
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import make_diffs  # noqa: E402
+from docsite import budget, diagrams, downloads, glossary, stepdiff, stepmeta, tryit  # noqa: E402
+from tools import steps as step_folders  # noqa: E402
 
 DOCS = ROOT / "docs"
-GENERATED = {"diffs", "walkthroughs"}
+GENERATED = {"walkthroughs", "generated"}
 PAGES = sorted(path for path in DOCS.rglob("*.md") if not GENERATED & set(path.relative_to(DOCS).parts))
-STEP_PAGE_SECTIONS = ["## What you will learn", "## What changes", "## The code, file by file", "## Try it",
-                      "## Security notes", "## Common mistakes", "## Exercises", "## Checkpoints"]
+STEP_PAGE_SECTIONS = ["## What you will learn", "## How it works", "## What changes", "## The code, file by file",
+                      "## Try it", "## Security notes", "## Common mistakes", "## Exercises", "## Checkpoints",
+                      "## Recap"]
+DIRECTIVES = ["step-header", "get-the-code", "changes", "try-it"]
 NAMED_TEST = re.compile(r"steps/(\d\d-[\w-]+)/tests/(test_\w+\.py)::(test_\w+)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
@@ -25,51 +36,37 @@ def step_page(step):
     return DOCS / "steps" / f"{step.name}.md"
 
 
-def test_committed_diffs_match_the_steps():
-    expected = make_diffs.render_all()
-    committed = {path.name: path.read_text(encoding="utf-8") for path in (DOCS / "diffs").glob("*.md")}
-    stale = sorted(name for name in expected if committed.get(name) != expected[name])
-    extra = sorted(set(committed) - set(expected))
-    assert not stale and not extra, (
-        f"docs/diffs is out of date (changed: {stale}, no longer made: {extra}). Run `make diffs` and commit.")
+def built_page(step):
+    return built_site() / "steps" / f"{step.name}.html"
 
 
-def test_strict_build_succeeds(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+def article(page_html):
+    return page_html[page_html.index("<article"):page_html.index("</article>")]
+
+
+def test_strict_build_succeeds():
     for step in STEPS:
-        assert (tmp_path / "site" / "steps" / f"{step.name}.html").exists()
+        assert built_page(step).exists(), f"no page for {step.name} in the built site"
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
 def test_every_step_has_a_page_in_the_nav(step):
-    assert step_page(step).exists(), f"write docs/steps/{step.name}.md"
+    assert step_page(step).exists(), f"write docs/steps/{step.name}.md (docs/maintainers.md says how)"
     assert f"steps/{step.name}.md" in (ROOT / "mkdocs.yml").read_text(), f"add {step.name} to the nav in mkdocs.yml"
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
-def test_every_step_page_has_its_sections_its_diff_and_its_walkthrough(step):
+def test_every_step_page_has_its_parts(step):
     text = step_page(step).read_text(encoding="utf-8")
     headings = {line.strip() for line in text.splitlines() if line.startswith("## ")}
     missing = [section for section in STEP_PAGE_SECTIONS if section not in headings]
     assert not missing, f"{step.name}: missing {missing}"
-    assert f'--8<-- "docs/diffs/{step.name}.md' in text
-    assert f'--8<-- "steps/{step.name}/walkthrough.sh"' in text
-    assert f'--8<-- "docs/walkthroughs/{step.name}.txt"' in text
+    needed = DIRECTIVES + (["complete-diff"] if step_folders.neighbour(step, -1) else [])
+    absent = [name for name in needed if f"<!-- docsite: {name} -->" not in text]
+    assert not absent, f"{step.name}: missing the directives {absent} (docs/maintainers.md)"
+    assert "```sequence" in text, f"{step.name}: draw the step's flow as a sequence diagram"
     assert '??? success "Solution"' in text
-
-
-def test_every_test_a_page_names_exists():
-    named = [(page, match) for page in PAGES for match in NAMED_TEST.finditer(page.read_text(encoding="utf-8"))]
-    checklist = [match for page, match in named if page.name == "checklist.md"]
-    assert len(checklist) >= 20, "the security checklist should name the test behind each property"
-    for page, match in named:
-        step, filename, test = match.groups()
-        path = ROOT / "steps" / step / "tests" / filename
-        assert path.exists(), f"{page.name} names {match.group(0)}, but {path.relative_to(ROOT)} doesn't exist"
-        assert re.search(rf"^def {test}\(", path.read_text(), re.MULTILINE), (
-            f"{page.name} names {match.group(0)}, but there is no such test")
+    assert not stepmeta.problems(stepmeta.read(step_page(step)))
 
 
 def fenced_blocks(text):
@@ -91,6 +88,38 @@ def fenced_blocks(text):
 def test_every_code_block_on_a_step_page_names_its_file(step):
     untitled = [info for info, _ in fenced_blocks(step_page(step).read_text(encoding="utf-8")) if "title=" not in info]
     assert not untitled, f"code blocks without title=: {untitled}"
+    # The blocks the build adds (diffs, "Try it", instructions) have titles too.
+    blocks = re.findall(r'<div class="[^"]*highlight[^"]*"[^>]*>(.{0,200})', article(built_page(step).read_text()),
+                        re.DOTALL)
+    assert blocks and all('class="filename"' in block for block in blocks), "a code block without a title"
+
+
+def test_every_test_a_page_names_exists():
+    named = [(page, match) for page in PAGES for match in NAMED_TEST.finditer(page.read_text(encoding="utf-8"))]
+    checklist = [match for page, match in named if page.name == "checklist.md"]
+    assert len(checklist) >= 20, "the security checklist should name the test behind each property"
+    for page, match in named:
+        step, filename, test = match.groups()
+        path = ROOT / "steps" / step / "tests" / filename
+        assert path.exists(), f"{page.name} names {match.group(0)}, but {path.relative_to(ROOT)} doesn't exist"
+        assert re.search(rf"^def {test}\(", path.read_text(), re.MULTILINE), (
+            f"{page.name} names {match.group(0)}, but there is no such test")
+
+
+def test_every_named_test_links_to_its_line_in_a_source_view():
+    site = built_site()
+    for page in sorted(site.rglob("*.html")):
+        if "source" in page.relative_to(site).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<a class="source-link" href="([^"#]+)(?:#L-(\d+))?"', text):
+            target = (page.parent / match[1]).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} links to a missing source view {match[1]}"
+            if match[2]:
+                assert f'id="L-{match[2]}"' in target.read_text(), f"{match[1]} has no line {match[2]}"
+        unlinked = re.sub(r'<a class="source-link".*?</a>|<pre.*?</pre>', "", text.replace("<wbr>", ""), flags=re.DOTALL)
+        names = re.findall(r"<code>((?:steps|tests)/[\w/.-]+::test_\w+)</code>", html.unescape(unlinked))
+        assert not names, f"{page.relative_to(site)} names tests without a link to them: {names}"
 
 
 def test_no_page_pastes_python_that_lives_in_the_steps():
@@ -105,3 +134,119 @@ def test_no_page_pastes_python_that_lives_in_the_steps():
                 if len(code) >= 25 and "--8<--" not in code and code in step_lines:
                     pasted.append((page.name, code))
     assert not pasted, f"include these from steps/ with --8<-- instead of pasting them: {pasted}"
+
+
+OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+                     re.IGNORECASE)
+
+
+def test_the_built_site_loads_nothing_from_the_network():
+    """Links to sources are fine; anything the browser would fetch by itself is not."""
+    site = built_site()
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in {".html", ".css", ".js"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".html":
+            # <a href> is a link a reader may follow; <script>, <link>, <img>, <iframe> load by themselves.
+            loads = re.findall(r"<(?:script|link|img|iframe|source|video|audio|embed)\b[^>]*>", text, re.IGNORECASE)
+            offending = [tag for tag in loads if OUTSIDE.search(tag) and 'rel="canonical"' not in tag]
+        else:
+            offending = [match[0] for match in re.finditer(r"(?:url\(|@import)\s*[\"']?https?://[^\s\"')]+", text)]
+        assert not offending, f"{path.relative_to(site)} loads from the network: {offending[:3]}"
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_page_states_its_reading_time_honestly(step):
+    """Visible words and code (folded parts aside) fit the time the page states, and
+    the page states no more than that, rounded up to 5 minutes, within the budget."""
+    stated = stepmeta.read(step_page(step))["reading_time"]
+    measured = budget.measure(built_page(step).read_text(encoding="utf-8"))
+    assert budget.stated_time_is_honest(stated, measured["minutes"]), (
+        f"{step.name} reads in {measured['minutes']:.1f} min ({measured['words']} words, "
+        f"{measured['code_lines']} lines of code): state reading_time: "
+        f"{max(5, 5 * math.ceil(measured['minutes'] / 5))} in its front matter")
+    assert stated <= budget.BUDGET, (f"{step.name} takes {stated} min to read, over the budget of "
+                                     f"{budget.BUDGET}: fold what a first reading can skip, or split the step")
+    assert f"<strong>{stated} min</strong> to read" in built_page(step).read_text(), "the page must show its time"
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_step_zip_holds_the_step_and_its_requirements(step):
+    data = (built_site() / downloads.step_zip_path(step)).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        expected = {f"{step.name}/{path}" for path in stepdiff.step_files(step)} | {f"{step.name}/requirements.txt"}
+        assert names == expected
+        for path, text in stepdiff.step_files(step).items():
+            assert archive.read(f"{step.name}/{path}").decode() == text
+        assert archive.read(f"{step.name}/requirements.txt") == (ROOT / "requirements.txt").read_bytes()
+
+
+def test_the_repository_zip_holds_what_make_test_needs():
+    with zipfile.ZipFile(built_site() / downloads.REPOSITORY_ZIP) as archive:
+        names = set(archive.namelist())
+    for needed in ["Makefile", "README.md", "requirements.txt", "requirements-dev.txt", "mkdocs.yml",
+                   "tools/steps.py", *[f"steps/{step.name}/walkthrough.sh" for step in STEPS]]:
+        assert f"flask-auth-step-by-step/{needed}" in names
+
+
+# ---- the machinery under the pages, on small examples
+
+
+def test_the_walkthrough_format():
+    blocks = tryit.parse("#!/bin/bash\n# header\n\n## Say hello\n## to it:\ncurl -i \\\n  http://127.0.0.1:5000/\n"
+                         "#> status 200\n#> header Vary: Cookie\n\ncp a b\n\n## Again\ncurl -d '{}' "
+                         "http://127.0.0.1:5000/auth/login\n#> no header Set-Cookie\n#> prints ok\n")
+    assert [(b.prose, b.command, b.checks) for b in blocks] == [
+        ("Say hello\nto it:", "curl -i \\\n  http://127.0.0.1:5000/", ["status 200", "header Vary: Cookie"]),
+        ("", "cp a b", []),
+        ("Again", "curl -d '{}' http://127.0.0.1:5000/auth/login", ["no header Set-Cookie", "prints ok"])]
+    assert tryit.request_line(blocks[0].command) == "GET /"
+    assert tryit.request_line(blocks[2].command) == "POST /auth/login"
+    answer = "HTTP/1.1 200 OK\r\nVary: Cookie\r\nSet-Cookie: session=abc; HttpOnly\r\n\r\n{\"ok\": true}"
+    assert tryit.failed_checks(blocks[0], answer) == []
+    assert tryit.failed_checks(blocks[2], answer) == ["no header Set-Cookie: it has Set-Cookie: session=abc; HttpOnly"]
+    with pytest.raises(ValueError):
+        tryit.parse("## x\ncurl -i http://127.0.0.1:5000/\n#> status two hundred\n")
+
+
+def test_the_page_refuses_answers_recorded_for_other_commands(monkeypatch, tmp_path):
+    step = STEPS[0]
+    recorded = tryit.load_recording(step)
+    recorded[0]["command"] += " --something-else"
+    monkeypatch.setattr(tryit, "load_recording", lambda _: recorded)
+    with pytest.raises(tryit.StaleRecording):
+        tryit.markdown(step)
+
+
+def test_excerpts_highlight_what_the_step_changed(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "a.py").write_text("one\ntwo\nthree\n")
+    (new / "a.py").write_text("one\n# --8<-- [start:part]\ntwo\n2.5\nthree\n# --8<-- [end:part]\nfour\n")
+    assert stepdiff.excerpt_highlights(old, new, "a.py") == "3 5"          # "2.5" and "four", markers left out
+    assert stepdiff.excerpt_highlights(old, new, "a.py", "part") == "2"    # "2.5" within the section
+    (new / "b.py").write_text("all new\n")
+    assert stepdiff.excerpt_highlights(old, new, "b.py") == ""             # a new file: nothing singled out
+
+
+def test_sequence_diagrams_draw_text_and_refuse_what_they_cant_read():
+    svg = diagrams.render("participant B: Browser\nB -> A: POST `/auth/login`\nA --> B: 200\nnote A: hi\n== then ==\n"
+                          "B -x A: refused", "Logging in")
+    assert svg.count("<text") >= 6 and "Browser" in svg and "/auth/login" in svg and "<title>Logging in</title>" in svg
+    with pytest.raises(diagrams.DiagramError):
+        diagrams.render("B => A: what", "x")
+    with pytest.raises(diagrams.DiagramError):
+        diagrams.render("A -> B: 1\nB -> C: 2\nC -> D: 3\nD -> E: 4\nE -> F: 5", "too wide for a phone")
+
+
+def test_the_glossary_gives_every_term_a_tooltip_once_per_section():
+    terms = glossary.entries((DOCS / "glossary.md").read_text())
+    assert len(terms) >= 40 and all(definition for _, definition in terms)
+    tooltips = glossary.abbreviations()
+    assert {"CSRF", "CORS", "preflight", "origins"} <= set(tooltips)
+    page = ('<p><abbr title="t">CSRF</abbr> and <abbr title="t">CSRF</abbr></p><h2><abbr title="t">CSRF</abbr></h2>'
+            '<p><abbr title="t">CSRF</abbr></p>')
+    assert glossary.first_use_only(page) == ('<p><abbr title="t">CSRF</abbr> and CSRF</p><h2>CSRF</h2>'
+                                             '<p><abbr title="t">CSRF</abbr></p>')

@@ -1,21 +1,47 @@
-"""The built site in a real browser: the home page and a step page load with no
-console error and no request leaving the machine, and search works offline."""
+"""The built site in a real browser: Debian's Chromium, driven by Playwright.
+
+One Chromium visits every page of the site on a phone (390 px), and the
+home page, the step pages and the primer on a desktop (1280 px), and records
+what a reader would meet; the tests below then judge the record. For every
+step page:
+
+  * its download link works, and the zip holds that step;
+  * it shows copyable curl blocks, and what their copy buttons copy is exactly
+    what the executed walkthrough runs (tests/test_walkthroughs.py);
+  * at least one diagram renders: an SVG with text in it;
+  * glossary tooltips are present, and one shows on hover;
+  * at 390 px no element is wider than the screen, except inside code blocks;
+  * at 1280 px the code excerpts fit without scrolling sideways.
+
+And on every page visited: no console error, and no request leaves the
+machine. Search works offline, and the dark mode switch works.
+"""
 import functools
-import subprocess
+import io
 import sys
 import threading
+import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, STEPS
+from site_build import built_site
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from docsite import stepdiff, tryit  # noqa: E402
+from tools import steps as step_folders  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+STEP_PAGES = {step.name: f"steps/{step.name}.html" for step in STEPS}
+TIMEOUT = 120_000  # ms: a hang guard; a busy machine is slow, not wrong
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
@@ -23,18 +49,27 @@ if not CHROMIUM.exists():
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
 
 
+def site_pages():
+    """Every page a reader can reach from the navigation (the generated source views aside)."""
+    site = built_site()
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
+                  if "source" not in path.relative_to(site).parts and path.name != "404.html")
+
+
+# On a desktop, the pages this module checks in depth; on a phone, every page.
+DESKTOP_PAGES = ["index.html", "browser-basics.html", "glossary.html", *STEP_PAGES.values()]
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection for a page and its assets
+
     def log_message(self, *args):
         pass
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    site = tmp_path_factory.mktemp("site")
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-                           cwd=ROOT, capture_output=True, text=True)
-    assert build.returncode == 0, build.stderr[-3000:]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
+def site_url():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=built_site()))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -42,31 +77,116 @@ def site_url(tmp_path_factory):
     server.server_close()
 
 
-def in_browser(url, actions):
-    """Open `url` in Chromium, run `actions(page)`, and return what went wrong:
-    console errors, page errors, and requests to any host but this machine.
+# ---- what the browser records on each page (JavaScript run in the page)
 
-    Runs in a thread of its own: Playwright's sync API refuses to start where
-    another test module's Playwright already runs an event loop."""
-    problems, failure = [], []
+COPY_TEXTS = """() => [...document.querySelectorAll('.try-command')].map(block => {
+  const code = block.querySelector('pre > code');
+  // What Material's copy button copies: the nearest data-copy, else the code's text.
+  const holder = code.closest('[data-copy]');
+  const text = holder ? holder.getAttribute('data-copy') : code.innerText;
+  return {text: text.replace(/\\s+$/, ''),
+          button: !!block.querySelector('button[data-md-type=copy], button.md-clipboard')};
+})"""
 
-    def outside(request):
-        host = urlsplit(request.url).hostname
-        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in LOCAL_HOSTS:
-            problems.append(f"request that leaves the machine: {request.url}")
+DIFF_COPIES = """() => [...document.querySelectorAll('details.complete-diff .highlight')].map(block => {
+  const code = block.querySelector('pre > code');
+  const holder = code.closest('[data-copy]');
+  return {title: block.querySelector('.filename').textContent,
+          text: holder ? holder.getAttribute('data-copy') : code.innerText};
+})"""
+
+DIAGRAMS = """() => [...document.querySelectorAll('article figure.seq-diagram svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const texts = [...svg.querySelectorAll('text')].filter(t => t.getBBox().width > 0 && t.textContent.trim());
+  return {width: box.width, height: box.height, texts: texts.length,
+          sample: texts.map(t => t.textContent).join(' | ').slice(0, 200)};
+})"""
+
+TOOLTIPS = """() => [...document.querySelectorAll('article abbr')].map(abbr => {
+  const id = abbr.getAttribute('aria-describedby');
+  const tip = id ? document.getElementById(id) : null;
+  return {term: abbr.textContent, tooltip: tip ? tip.textContent.trim() : (abbr.getAttribute('title') || '')};
+})"""
+
+WIDE_CODE = """() => [...document.querySelectorAll('article .language-python pre > code')]
+  .filter(code => code.offsetParent !== null && code.scrollWidth > code.clientWidth + 1)
+  .map(code => code.closest('.highlight').querySelector('.filename')?.textContent || '(untitled)')"""
+
+TOO_WIDE = """() => {
+  // Folded parts count too, except the complete diff: nothing but code blocks.
+  document.querySelectorAll('details:not(.complete-diff)').forEach(d => d.open = true);
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  const outsideCode = 'body *:not(pre *, .highlight *, .md-sidebar *, .md-search *, .md-tooltip2 *, svg *, details.complete-diff *)';
+  for (const el of document.querySelectorAll(outsideCode)) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right <= 0) continue;  // hidden, or a closed drawer
+    if (box.right > width + 1 || box.width > width + 1) {
+      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent || '').trim().slice(0, 50)}"`
+                 + ` is ${Math.round(box.width)} px wide, right edge at ${Math.round(box.right)}`);
+    }
+  }
+  return {overflow: found.slice(0, 10), scrollWidth: document.documentElement.scrollWidth, width};
+}"""
+
+
+def visit_all(site_url):
+    """{(viewport name, page): findings}, from one Chromium. Runs in a thread of
+    its own: Playwright's sync API refuses to start where another test
+    module's Playwright already runs an event loop."""
+    record, failure = {}, []
+
+    def watch(page, problems):
+        def outside(request):
+            host = urlsplit(request.url).hostname
+            if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in LOCAL_HOSTS:
+                problems.append(f"request that leaves the machine: {request.url}")
+        page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("request", outside)
+
+    def visit(page, problems, viewport_name, path):
+        problems.clear()
+        page.goto(f"{site_url}/{path}", wait_until="load")
+        page.wait_for_function("() => window.document$ !== undefined && document.querySelector('.md-code__nav, "
+                               "article:not(:has(pre))')")  # Material's script has set the page up
+        found = {"problems": list(problems)}
+        if path in STEP_PAGES.values() and viewport_name == "desktop":
+            found["copy"] = page.evaluate(COPY_TEXTS)
+            found["diff_copies"] = page.evaluate(DIFF_COPIES)
+            found["diagrams"] = page.evaluate(DIAGRAMS)
+            found["tooltips"] = page.evaluate(TOOLTIPS)
+            found["wide_code"] = page.evaluate(WIDE_CODE)
+            link = page.locator("a.step-download").first
+            found["download_href"] = link.get_attribute("href")
+            response = page.request.get(urljoin(page.url, found["download_href"]))
+            found["download"] = (response.status, response.headers.get("content-type"), response.body())
+        if path == "index.html" and viewport_name == "desktop":
+            found["repository_zip"] = page.request.get(urljoin(page.url, "downloads/flask-auth-step-by-step.zip")).status
+            look_and_toggle_dark_mode(page)
+        if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "desktop":
+            found["hovered_tooltip"] = hover_a_term(page)
+        if viewport_name == "phone":
+            found["fit"] = page.evaluate(TOO_WIDE)
+        found["problems"] += [problem for problem in problems if problem not in found["problems"]]
+        record[(viewport_name, path)] = found
 
     def run():
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                page.set_default_timeout(120_000)  # a hang guard: a busy machine is slow, not wrong
-                page.on("console", lambda message: message.type == "error" and problems.append(
-                    f"console: {message.text}"))
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                page.on("request", outside)
-                page.goto(url, wait_until="networkidle")
-                actions(page)
+                for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                    context = browser.new_context(viewport=viewport, is_mobile=name == "phone",
+                                                  has_touch=name == "phone")
+                    page, problems = context.new_page(), []
+                    page.set_default_timeout(TIMEOUT)
+                    watch(page, problems)
+                    for path in (DESKTOP_PAGES if name == "desktop" else site_pages()):
+                        visit(page, problems, name, path)
+                    page.close()
+                    if name == "desktop":
+                        record["search"] = search_for_revoke(context, site_url)
+                    context.close()
                 browser.close()
         except Exception as error:  # re-raised in the test's own thread
             failure.append(error)
@@ -76,17 +196,32 @@ def in_browser(url, actions):
     thread.join()
     if failure:
         raise failure[0]
-    return problems
+    return record
 
 
 def look_and_toggle_dark_mode(page):
     assert page.locator("h1").first.is_visible()
-    assert page.locator("article code").count() > 0
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
 
 
-def search_for_revoke(page):
+def hover_a_term(page):
+    """The text of the tooltip that shows when the pointer rests on a glossary term."""
+    term = page.locator("article abbr").first
+    term.scroll_into_view_if_needed()
+    term.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    return tooltip.inner_text()
+
+
+def search_for_revoke(context, site_url):
+    problems = []
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.goto(f"{site_url}/index.html", wait_until="networkidle")
     search = page.locator("input[data-md-component=search-query]")
     search.focus()
     # Material builds its index in a web worker and drops a query typed before
@@ -95,13 +230,110 @@ def search_for_revoke(page):
     search.press_sequentially("revoke", delay=50)  # key by key, as a person types
     results = page.locator(".md-search-result__item")
     results.first.wait_for()
-    assert results.count() > 0
+    count = results.count()
+    page.close()
+    return count, problems
 
 
-@pytest.mark.parametrize("path", ["index.html", "steps/03-sessions.html"])
-def test_page_loads_cleanly_and_stays_on_the_machine(site_url, path):
-    assert in_browser(f"{site_url}/{path}", look_and_toggle_dark_mode) == []
+@pytest.fixture(scope="module")
+def record(site_url):
+    return visit_all(site_url)
 
 
-def test_search_works_without_the_network(site_url):
-    assert in_browser(f"{site_url}/index.html", search_for_revoke) == []
+def step_record(record, step):
+    return record[("desktop", STEP_PAGES[step.name])]
+
+
+# ---- the tests
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_page_loads_cleanly_and_stays_on_the_machine(record, viewport):
+    problems = {key[1]: found["problems"] for key, found in record.items()
+                if isinstance(key, tuple) and key[0] == viewport}
+    assert len(problems) >= len(STEPS) + 3
+    assert {path: found for path, found in problems.items() if found} == {}
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_download_link_gives_the_step_as_a_zip(record, step):
+    status, content_type, body = step_record(record, step)["download"]
+    assert status == 200, f"the download link {step_record(record, step)['download_href']} answered {status}"
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        files = {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()}
+    expected = stepdiff.step_files(step)
+    assert set(files) == set(expected) | {"requirements.txt"}
+    assert all(files[path].decode() == text for path, text in expected.items())
+    assert files["README.md"].decode().startswith(f"# Step {step.name[:2]}")
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_curl_blocks_copy_exactly_what_the_tests_run(record, step):
+    shown = step_record(record, step)["copy"]
+    executed = [block.command for block in tryit.parse(tryit.script(step).read_text(encoding="utf-8"))]
+    assert any(block["text"].startswith("curl ") for block in shown), "no curl block to copy"
+    assert all(block["button"] for block in shown), "a command without a copy button"
+    assert [block["text"] for block in shown] == executed
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_complete_diff_copies_the_new_files_without_prefixes(record, step):
+    copies = step_record(record, step)["diff_copies"]
+    files = stepdiff.step_files(step)
+    if not step_folders.neighbour(step, -1):
+        assert copies == []  # the first step has no previous step to differ from
+        return
+    assert copies, "the complete diff is missing"
+    for copy in copies:
+        path = copy["title"].split(" (")[0]
+        expected = files[path] if not stepdiff.is_data(path) else "".join(
+            files[path].splitlines(keepends=True)[:stepdiff.DATA_PREVIEW_LINES])
+        assert copy["text"] == expected, f"copying the diff of {path} doesn't give the new file"
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_a_diagram_renders(record, step):
+    diagrams = step_record(record, step)["diagrams"]
+    assert diagrams, "no sequence diagram on the page"
+    for diagram in diagrams:
+        assert diagram["width"] > 200 and diagram["height"] > 100, diagram
+        assert diagram["texts"] >= 4, f"a diagram with almost no text: {diagram}"
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_glossary_terms_have_tooltips(record, step):
+    tooltips = step_record(record, step)["tooltips"]
+    assert len(tooltips) >= 5, f"only {len(tooltips)} glossary terms on the page"
+    assert all(len(entry["tooltip"]) > 20 for entry in tooltips), [e for e in tooltips if len(e["tooltip"]) <= 20]
+
+
+def test_a_tooltip_shows_on_hover(record):
+    hovered = [found["hovered_tooltip"] for key, found in record.items()
+               if isinstance(key, tuple) and "hovered_tooltip" in found]
+    assert hovered and len(hovered[0]) > 20
+
+
+def test_no_page_is_wider_than_a_phone_outside_code_blocks(record):
+    too_wide = {path: found["fit"] for key, found in record.items() if isinstance(key, tuple) and key[0] == "phone"
+                for path in [key[1]] if found["fit"]["overflow"] or found["fit"]["scrollWidth"] > found["fit"]["width"]}
+    assert too_wide == {}
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_the_step_page_fits_a_phone(record, step):
+    fit = record[("phone", STEP_PAGES[step.name])]["fit"]
+    assert fit["overflow"] == [] and fit["scrollWidth"] <= fit["width"], fit
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+def test_code_excerpts_fit_a_desktop_screen(record, step):
+    assert step_record(record, step)["wide_code"] == [], "these excerpts scroll sideways at 1280 px"
+
+
+def test_the_home_page_offers_the_whole_repository(record):
+    assert record[("desktop", "index.html")]["repository_zip"] == 200
+
+
+def test_search_works_without_the_network(record):
+    count, problems = record["search"]
+    assert count > 0 and problems == []

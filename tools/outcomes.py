@@ -1,12 +1,23 @@
 """Run a step's tests against any copy of the app and record, per test,
 what happened, as data rather than as a printed traceback.
 
-Used in-process by `tools/check.py` (a learner's copy) and, through
-`run_in_subprocess`, by the repository tests (one process per run, because
-every step has a package called `authapp` and Python imports it once).
+Each run happens in a fresh Python process (`python -m tools.outcomes`),
+because every step has a package called `authapp` and Python imports it
+once. `tools/check.py` (a learner's copy) and the repository tests (red/green,
+promises) both use it. For `check`, the process also:
+- imports every module of the app first, so that an error in the learner's
+  own file is reported as such, with its file and line (`import_app`);
+- writes one line of JSON per event to a progress file, so that the parent
+  can show progress and knows which test was running if it had to stop;
+- stops a test that runs longer than a time limit, after writing where
+  every thread was (faulthandler), so an endless loop gets a message;
+- records breakpoint() and pdb.set_trace() calls instead of stopping in a
+  debugger that nobody can type into, and keeps what each failing test printed.
 """
 import ast
 import contextlib
+import faulthandler
+import importlib
 import io
 import json
 import os
@@ -14,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import pytest
@@ -21,15 +33,56 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Our own settings, so that no pytest.ini from the learner's folder applies.
 PYTEST_INI = "[pytest]\ntestpaths = tests\naddopts = -p no:cacheprovider\n"
+OUTPUT_KEPT = 3000  # characters of what a failing test printed
 
 
 class Outcomes:
     """A pytest plugin that keeps one record per test and per module that failed to load."""
 
-    def __init__(self, app_dir):
+    def __init__(self, app_dir, progress=None, time_limit=None):
         self.app_dir = Path(app_dir).resolve()
         self.tests = {}            # node id -> record
         self.collect_errors = {}   # module node id -> text of the error
+        self.breakpoints = []      # where the app called breakpoint() or pdb.set_trace()
+        self.progress = progress   # an open file, or None
+        self.time_limit = time_limit
+        self.current = None
+
+    def event(self, **data):
+        if self.progress:
+            self.progress.write(json.dumps(data) + "\n")
+            self.progress.flush()
+
+    def pytest_configure(self, config):
+        sys.breakpointhook = self.breakpoint_called
+        import pdb
+        pdb.set_trace = self.breakpoint_called
+
+    def breakpoint_called(self, *args, **kwargs):
+        """Instead of a debugger: note where it was called, and go on."""
+        frame = sys._getframe(1)
+        where = {"file": frame.f_code.co_filename, "line": frame.f_lineno, "function": frame.f_code.co_name,
+                 "test": self.current}
+        self.breakpoints.append(where)
+        self.event(event="breakpoint", **where)
+
+    def pytest_collection_finish(self, session):
+        self.event(event="collected", ids=[item.nodeid for item in session.items])
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        self.current = item.nodeid
+        self.event(event="start", id=item.nodeid)
+        if self.time_limit:
+            faulthandler.dump_traceback_later(self.time_limit, exit=True, file=self.progress)
+        try:
+            yield
+        finally:
+            if self.time_limit:
+                faulthandler.cancel_dump_traceback_later()
+            record = self.tests.get(item.nodeid)
+            self.event(event="done", id=item.nodeid, record=record)
+            self.current = None
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -47,6 +100,10 @@ class Outcomes:
             record["error"] = self.describe(call.excinfo, report)
         elif report.skipped and record["outcome"] == "passed":
             record["outcome"] = "skipped"
+        if record["outcome"] == "failed" and report.when in ("call", "teardown"):
+            printed = (report.capstdout + report.capstderr).strip()
+            if printed:
+                record["output"] = printed[-OUTPUT_KEPT:]
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -57,22 +114,73 @@ class Outcomes:
         failed and, when the error came from the app, where in the app."""
         if excinfo is None:
             return {"type": "Failed", "message": str(report.longrepr), "test_line": "", "app_frame": None}
-        test_line, app_frame = "", None
+        test_line, test_frame, app_frame = "", None, None
         for entry in excinfo.traceback:
             path = Path(str(entry.path)).resolve()
             if path.name.startswith("test_") or path.name == "conftest.py":
                 statement = str(entry.statement).strip()
-                test_line = statement if statement else test_line
+                if statement:
+                    test_line = statement
+                    test_frame = {"file": path.name, "line": entry.lineno + 1, "function": entry.name}
             elif self.app_dir in path.parents:
-                app_frame = {"file": str(path.relative_to(self.app_dir)), "line": entry.lineno + 1,
+                app_frame = {"file": path.relative_to(self.app_dir).as_posix(), "line": entry.lineno + 1,
                              "function": entry.name, "code": str(entry.statement).strip()}
         error = excinfo.value
         missing_key = error.args[0] if isinstance(error, KeyError) and error.args else None
         return {"type": excinfo.type.__name__, "message": str(error), "key": str(missing_key or ""),
-                "is_key_error": isinstance(error, KeyError), "test_line": test_line, "app_frame": app_frame}
+                "is_key_error": isinstance(error, KeyError), "test_line": test_line, "test_frame": test_frame,
+                "app_frame": app_frame}
 
     def as_dict(self):
-        return {"tests": self.tests, "collect_errors": self.collect_errors}
+        return {"tests": self.tests, "collect_errors": self.collect_errors, "breakpoints": self.breakpoints}
+
+
+def import_app(app_dir):
+    """Import the package and every module of the app in app_dir, as the
+    app would; one record per module that fails (the package first: if it
+    fails, nothing else is tried)."""
+    app_dir = Path(app_dir).resolve()
+    package = app_dir / "authapp"
+    names = ["authapp"] + sorted(
+        "authapp." + (path.stem if path.suffix == ".py" else path.name)
+        for path in package.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").is_file())
+    errors = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except BaseException as error:  # the learner's code may raise anything, SystemExit included
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            errors.append(import_error(error, name, app_dir))
+            if name == "authapp":
+                break
+    return errors
+
+
+def import_error(error, module, app_dir):
+    """An import failure as data: what, and where in the learner's files."""
+    record = {"module": module, "type": type(error).__name__, "message": str(error), "frame": None}
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if app_dir in Path(frame.filename).resolve().parents]
+    if frames:
+        last = frames[-1]
+        record["frame"] = {"file": Path(last.filename).resolve().relative_to(app_dir).as_posix(),
+                           "line": last.lineno, "function": last.name, "code": (last.line or "").strip()}
+    if isinstance(error, SyntaxError) and error.filename and app_dir in Path(error.filename).resolve().parents:
+        record["type"] = type(error).__name__
+        record["message"] = error.msg
+        record["frame"] = {"file": Path(error.filename).resolve().relative_to(app_dir).as_posix(),
+                           "line": error.lineno, "function": "", "code": (error.text or "").rstrip("\n"),
+                           "offset": error.offset}
+    if isinstance(error, ModuleNotFoundError):
+        record["missing_module"] = error.name
+    elif isinstance(error, ImportError) and error.name:
+        name = str(error).split("'")[1] if str(error).startswith("cannot import name '") else ""
+        source = sys.modules.get(error.name)
+        record.update(missing_name=name, from_module=error.name,
+                      available=sorted(n for n in dir(source) if not n.startswith("_")) if source else [])
+    return record
 
 
 def lay_out(workdir, test_files, soften_imports=False):
@@ -129,23 +237,34 @@ def run_here(workdir, app_dir, select=(), extra_args=()):
     return plugins[0]
 
 
+def command(workdir, app_dir, output, select=(), extra_args=(), progress=None, time_limit=None, import_first=False):
+    """The command line of one run in a fresh process."""
+    options = ([f"--outcomes-progress={progress}"] if progress else []) + (
+        [f"--outcomes-time-limit={time_limit}"] if time_limit else []) + (
+        ["--outcomes-import-app"] if import_first else [])
+    return [sys.executable, "-m", "tools.outcomes", str(workdir), str(app_dir), str(output),
+            *options, *extra_args, "--", *select]
+
+
 def run_in_subprocess(workdir, app_dir, select=(), extra_args=()):
     """run_here in a fresh Python process; returns Outcomes.as_dict()."""
     output = Path(workdir) / "outcomes.json"
-    command = [sys.executable, "-m", "tools.outcomes", str(workdir), str(app_dir), str(output),
-               *extra_args, "--", *select]
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True,
-                            env={**clean_environment(), "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(command(workdir, app_dir, output, select, extra_args), cwd=workdir,
+                            capture_output=True, text=True, env=subprocess_environment())
     if not output.exists():
         raise RuntimeError(f"the test run crashed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return json.loads(output.read_text())
+
+
+def subprocess_environment():
+    return {**clean_environment(), "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def clean_environment():
     """The environment without the settings the app reads: a learner's shell
     must not change what the tests see."""
     return {name: value for name, value in os.environ.items()
-            if name not in {"APP_CONFIG", "DATABASE_URL", "SECRET_KEY", "CORS_ORIGINS"}}
+            if name not in {"APP_CONFIG", "DATABASE_URL", "SECRET_KEY", "CORS_ORIGINS", "PYTHONBREAKPOINT"}}
 
 
 def collect_ids(step_dir):
@@ -186,17 +305,34 @@ def pytest_args(workdir, select, extra_args):
     modules = sorted({node_id.split("::")[0] for node_id in select})
     paths = [str(workdir / module) for module in modules] or [str(workdir / "tests")]
     return ["-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir), "-p", "no:cacheprovider",
-            "--continue-on-collection-errors", *extra_args, *paths]
+            "-p", "no:debugging", "--continue-on-collection-errors", *extra_args, *paths]
 
 
 def main(argv):
     workdir, app_dir, output, *rest = argv
     split = rest.index("--")
     extra_args, select = rest[:split], rest[split + 1:]
+    options = {arg.split("=")[0]: arg.partition("=")[2] for arg in extra_args if arg.startswith("--outcomes-")}
+    extra_args = [arg for arg in extra_args if not arg.startswith("--outcomes-")]
+    progress = open(options["--outcomes-progress"], "a", encoding="utf-8") if "--outcomes-progress" in options else None
+    time_limit = float(options["--outcomes-time-limit"]) if "--outcomes-time-limit" in options else None
     sys.path.insert(0, str(Path(app_dir).resolve()))
-    plugins = [Outcomes(app_dir), Collected()] + ([Only(select)] if select else [])
-    pytest.main(["-q", *pytest_args(workdir, select, extra_args)], plugins=plugins)
-    Path(output).write_text(json.dumps({**plugins[0].as_dict(), "collected": plugins[1].node_ids}))
+    plugins = [Outcomes(app_dir, progress, time_limit), Collected()] + ([Only(select)] if select else [])
+    app_errors = []
+    if "--outcomes-import-app" in options:
+        if time_limit:  # an endless loop at import time is stopped too (imports are slow on a busy laptop)
+            faulthandler.dump_traceback_later(max(30, 3 * time_limit), exit=True, file=progress)
+        plugins[0].event(event="importing")
+        app_errors = import_app(app_dir)
+        faulthandler.cancel_dump_traceback_later()
+        plugins[0].event(event="imported", errors=app_errors)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        exit_code = pytest.main(["-p", "no:terminal", *pytest_args(workdir, select, extra_args)],
+                                plugins=plugins)
+    crash = printed.getvalue() if exit_code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) else ""
+    Path(output).write_text(json.dumps({**plugins[0].as_dict(), "collected": plugins[1].node_ids,
+                                        "app_errors": app_errors, "crash": crash}))
 
 
 if __name__ == "__main__":

@@ -88,3 +88,18 @@ def reread(step, test_file, function, root=steps.ROOT):
     if headings:
         where += " → " + " and ".join(f"'{heading}'" for heading in headings)
     return where
+
+
+def about(step, word, root=steps.ROOT):
+    """"docs/steps/01-models.md → 'The first migration'": the section whose heading
+    names `word`, on this step's page or, failing that, the nearest earlier one."""
+    candidates = steps.all_steps(root)
+    candidates = candidates[:[s.name for s in candidates].index(step.name) + 1]
+    for origin in reversed(candidates):
+        page = steps.page(origin, root)
+        if not page:
+            continue
+        for heading, _ in sections(page.read_text()):
+            if heading not in NOT_EXPLANATIONS and word.lower() in heading.lower():
+                return f"{steps.page_name(origin, root)} → '{heading}'"
+    return ""

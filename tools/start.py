@@ -3,6 +3,7 @@ you will write the new step in.
 
     make start STEP=03           # workspace/03-sessions = a copy of step 02
     make start STEP=03 FORCE=1   # start over: replaces your copy
+    python3 -m tools start 3     (Windows: py -m tools start 3)
 
 The copy is named after the step you are writing, so `GET /` reports that
 step. workspace/ is git-ignored: it's yours.
@@ -13,40 +14,55 @@ import sys
 from pathlib import Path
 
 from tools import steps
-
-# Things that belong to one machine or one run, never to the starting point.
-LEFT_OUT = shutil.ignore_patterns("instance", "__pycache__", "*.pyc", ".pytest_cache", "*.sqlite")
+from tools.commands import suggest
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="make start", description=__doc__.splitlines()[0])
-    parser.add_argument("step", help="the step you are about to write, e.g. 03")
+    parser = argparse.ArgumentParser(prog="start", description=__doc__.splitlines()[0])
+    parser.add_argument("step", help="the step you are about to write: 3, 03 or 03-sessions")
     parser.add_argument("--force", action="store_true", help="replace an existing copy")
     parser.add_argument("--workspace", default=str(steps.ROOT / "workspace"))
     args = parser.parse_args(argv)
 
     step = steps.find_step(args.step)
+    number = steps.number(step)
+    default_place = Path(args.workspace).resolve() == (steps.ROOT / "workspace").resolve()
+    check = suggest("check", number) if default_place else suggest("check", number, dir=shown(Path(args.workspace) / step.name))
     previous = steps.neighbour(step, -1)
     target = Path(args.workspace) / step.name
     if target.exists() and not args.force:
-        print(f"{target} already exists, and it may hold your work: I left it alone.\n"
-              f"To check it:        make check STEP={steps.number(step)}\n"
-              f"To start over (this deletes it): make start STEP={steps.number(step)} FORCE=1")
+        print(f"{shown(target)} already exists, and it may hold your work: I left it alone.\n"
+              f"To check it:        {check}\n"
+              f"To start over (this deletes it): {suggest('start', number, force=True)}")
         return 1
     if target.exists():
         shutil.rmtree(target)
-        print(f"FORCE=1: deleted the old {target}.")
+        print(f"Deleted the old {shown(target)}, as asked.")
     if previous:
-        shutil.copytree(previous, target, ignore=LEFT_OUT)
+        copy_lesson(previous, target)
         origin = f"a copy of step {previous.name}"
     else:
         target.mkdir(parents=True)
         origin = "empty: the first step starts from nothing"
-    print(f"Your starting point for step {step.name} is {target}/ ({origin}).\n\n"
+    print(f"Your starting point for step {step.name} is {shown(target)}/ ({origin}).\n\n"
           f"1. Read {steps.page_name(step)} and write the step in that folder.\n"
-          f"2. Run it:   cd {target} && flask --app authapp db upgrade && flask --app authapp run\n"
-          f"3. Check it: make check STEP={steps.number(step)}   (step {step.name}'s tests, explained)")
+          f"2. Run it:   {suggest('run', dir=shown(target))}\n"
+          f"3. Check it: {check}   (step {step.name}'s tests on your copy, explained)")
     return 0
+
+
+def copy_lesson(source, target):
+    """Copy the files of a step that belong to the lesson: not its database,
+    caches, or anything .gitignore leaves out (a cookie jar, say)."""
+    for path in steps.lesson_files(source):
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+
+
+def shown(path):
+    path = Path(path).resolve()
+    return path.relative_to(steps.ROOT).as_posix() if steps.ROOT in path.parents else str(path)
 
 
 if __name__ == "__main__":

@@ -1,101 +1,74 @@
 #!/usr/bin/env bash
-# "Try it" for this step: the requests its page shows, with their real answers.
-# Easiest, from the repository root: `make try STEP=<number>` (a fresh database, a free
-# port, this script). By hand: start the step on an empty database, then
-# `bash walkthrough.sh` (BASE_URL defaults to http://127.0.0.1:5000).
-# Every request states the status it expects; any other answer stops the script.
-set -euo pipefail
+# Try it: the requests this step's page shows, each with the answer it got.
+#
+# Start the step on an empty database (from the repository root: `make try STEP=03`
+# does it all on a free port and prints every answer), or by hand: run the step
+# with `make run STEP=03` in one terminal and copy the commands from the page
+# into another, one at a time. `bash walkthrough.sh` runs them all at once.
+#
+# The page is made from this file: "## " lines are its prose, each group of
+# command lines is one copyable block, and "#> " lines are what the repository's
+# tests check in that block's answer (scripts/docsite/tryit.py explains them).
 
-BASE_URL="${BASE_URL:-http://127.0.0.1:5000}"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-JAR="$WORK/cookies.txt"  # the cookies a browser would keep
+## Register Alice (no cookie yet):
+curl -i http://127.0.0.1:5000/auth/register \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "email": "alice@example.com",
+       "password": "correct horse battery staple"}'
+#> status 201
 
-say() { printf '\n# %s\n' "$*"; }
+## From here on, curl keeps cookies the way a browser does: `-c cookies.txt`
+## saves the cookies an answer sets, `-b cookies.txt` sends them back.
+## Not logged in yet:
+curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/me
+#> status 401
 
-# call EXPECTED_STATUS METHOD PATH [JSON_BODY] [HEADER...]
-call() {
-  local expected=$1 method=$2 path=$3 body=${4:-}
-  shift $(($# < 4 ? $# : 4))
-  local options=(--silent --show-error --request "$method" --cookie "$JAR" --cookie-jar "$JAR"
-                 --dump-header "$WORK/headers" --output "$WORK/body" --write-out '%{http_code}')
-  local type=application/json extra
-  echo "> $method $path${body:+ $body}"
-  for extra in "$@"; do
-    echo "> $extra"
-    case "$extra" in
-      [Cc]ontent-[Tt]ype:*) type="${extra#*: }" ;;
-      *) options+=(--header "$extra") ;;
-    esac
-  done
-  if [ -n "$body" ]; then
-    options+=(--header "Content-Type: $type" --data "$body")
-  fi
-  local status
-  status=$(curl "${options[@]}" "$BASE_URL$path")
-  echo "< $status $(cat "$WORK/body")" | sed 's/ $//'
-  if [ "$status" != "$expected" ]; then
-    echo "!! expected $expected, got $status" >&2
-    exit 1
-  fi
-}
+## Log in. The answer sets the session cookie: a random token, `HttpOnly` so the
+## page's JavaScript can't read it, `SameSite=Lax`.
+curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/login \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
+#> header Set-Cookie: HttpOnly
+#> header Set-Cookie: SameSite=Lax
 
-# show NAME [TEXT...]: print the last response's NAME header; stop unless it contains each TEXT
-show() {
-  local name=$1 line text
-  shift
-  line=$(grep -i "^$name:" "$WORK/headers" | tr -d '\r' || true)
-  echo "< ${line:-(no $name header)}"
-  for text in "$@"; do
-    if [[ "$line" != *"$text"* ]]; then
-      echo "!! expected the $name header to contain: $text" >&2
-      exit 1
-    fi
-  done
-}
+## The cookie now says who you are:
+curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/me
+#> status 200
+#> prints "username":"alice"
 
-# expect TEXT: stop unless the last response's body contains TEXT
-expect() {
-  grep -qF -- "$1" "$WORK/body" || { echo "!! expected the body to contain: $1" >&2; exit 1; }
-}
+## A thief copies the cookie file...
+cp cookies.txt stolen-cookies.txt
 
-ALICE='{"username": "alice", "email": "alice@example.com", "password": "correct horse battery staple"}'
-LOGIN='{"username": "alice", "password": "correct horse battery staple"}'
+## ...then Alice logs out:
+curl -i -b cookies.txt -c cookies.txt -X POST http://127.0.0.1:5000/auth/logout
+#> status 204
 
-say "Is the app up, and which step is it?"
-call 200 GET /
+## The stolen copy is worthless: its session row is gone from the database.
+curl -i -b stolen-cookies.txt http://127.0.0.1:5000/auth/me
+#> status 401
 
-say "Register: 201 and the public view of the user (never the hash)"
-call 201 POST /auth/register "$ALICE"
-expect '"username":"alice"'
+## CORS: the listed front end may call with cookies, and may read the answer...
+curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/login \
+  -H 'Origin: http://localhost:3000' \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
+#> header Access-Control-Allow-Origin: http://localhost:3000
+#> header Access-Control-Allow-Credentials: true
 
-say "Not logged in yet"
-call 401 GET /auth/me
+## ...any other origin gets no CORS headers, so its page can't read the answer:
+curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/login \
+  -H 'Origin: http://evil.example' \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
+#> no header Access-Control-Allow-Origin
 
-say "Log in: the cookie holds a random token, and JavaScript can't read it"
-call 200 POST /auth/login "$LOGIN"
-show Set-Cookie HttpOnly SameSite=Lax
-call 200 GET /auth/me
-
-say "A thief copies the cookie; then Alice logs out"
-cp "$JAR" "$WORK/stolen.txt"
-call 204 POST /auth/logout
-call 401 GET /auth/me
-
-say "The stolen copy is worthless: its session row is gone from the database"
-JAR="$WORK/stolen.txt"
-call 401 GET /auth/me
-JAR="$WORK/cookies.txt"
-
-say "CORS: the listed front end may call with cookies..."
-call 200 POST /auth/login "$LOGIN" "Origin: http://localhost:3000"
-show Access-Control-Allow-Origin http://localhost:3000
-show Access-Control-Allow-Credentials true
-
-say "...any other origin gets no CORS headers, so its page can't read the answer"
-call 200 POST /auth/login "$LOGIN" "Origin: http://evil.example"
-show Access-Control-Allow-Origin
-
-say "Only JSON is accepted: a text/plain form post from another site sets no cookie"
-call 415 POST /auth/login "$LOGIN" "Content-Type: text/plain"
-show Set-Cookie
+## Only JSON is accepted: a `text/plain` post, which a form on another site could
+## send, sets no cookie.
+curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/login \
+  -H 'Content-Type: text/plain' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 415
+#> no header Set-Cookie

@@ -1,0 +1,68 @@
+"""The one entry point: `python3 -m tools <command> ...` (Windows: `py -m tools ...`).
+
+Every make target calls it, so the Makefile is only a shortcut. It makes sure
+.venv exists with the packages the command needs (tools/bootstrap.py), then
+runs the command with .venv's Python: nobody has to activate anything.
+(Any Python 3.8+, so that an old Python gets a clear message, not a SyntaxError.)
+"""
+import importlib
+import sys
+
+from tools import bootstrap, commands
+
+
+def main(argv):
+    if not argv or argv[0] in ("help", "-h", "--help"):
+        print(commands.help_text())
+        return 0
+    name, rest = argv[0], argv[1:]
+    command = commands.find(name)
+    if command is None:
+        print("There is no command %r. The commands are: %s.\n(%s shows what each one does.)" % (
+            name, ", ".join(c.name for c in commands.COMMANDS), commands.suggest("help")), file=sys.stderr)
+        return 2
+    if command.needs is None:  # needs nothing installed: runs on the Python that was typed
+        return run_module(command, rest)
+    try:
+        python = bootstrap.ensure(command.needs)
+    except bootstrap.Problem as problem:
+        print(problem, file=sys.stderr)
+        return problem.code
+    if command.name == "setup":
+        return setup(rest, python)
+    if bootstrap.running_inside() or bootstrap.os.environ.get("TOOLS_INSIDE"):
+        return run_module(command, rest)
+    return bootstrap.relaunch(python, argv)
+
+
+def run_module(command, argv):
+    return importlib.import_module(command.module).main(argv) or 0
+
+
+def setup(argv, python):
+    levels = [level for flag, level in (("--dev", "dev"), ("--prod", "prod")) if flag in argv]
+    unknown = [arg for arg in argv if arg not in ("--dev", "--prod", "--quiet")]
+    if unknown:
+        print("setup takes --dev (everything for the tests and the docs) or --prod, not %s" % " ".join(unknown))
+        return 2
+    try:
+        bootstrap.ensure(levels)
+    except bootstrap.Problem as problem:
+        print(problem, file=sys.stderr)
+        return problem.code
+    if "--quiet" in argv:  # the Makefile's own prerequisites: say nothing when all is there
+        return 0
+    installed = [level for level in ("dev", "check", "app") if bootstrap.installed(level)][:1]
+    installed += ["prod"] if bootstrap.installed("prod") else []
+    print("Ready: %s (Python %s) has %s." % (bootstrap.shown(bootstrap.venv_dir()),
+                                             bootstrap.version_text(bootstrap.version_of([str(python)])),
+                                             ", and ".join(bootstrap.LEVELS[level][1] for level in installed)))
+    print("Next: %s  (or %s to see every command)" % (commands.suggest("doctor"), commands.suggest("help")))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)
