@@ -37,7 +37,8 @@ def register():
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
     if len(password) > PASSWORD_MAX_LENGTH:  # no account has one: don't spend a hash on it
-        raise FieldErrors("some fields are invalid", {"password": f"must be at most {PASSWORD_MAX_LENGTH} characters"})
+        too_long = f"must be at most {PASSWORD_MAX_LENGTH} characters"
+        raise FieldErrors("some fields are invalid", {"password": too_long})
     user = find_user(identifier)
     if not password_matches(user, password):
         log_event("login_failed", identifier=identifier)

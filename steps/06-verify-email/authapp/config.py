@@ -14,7 +14,8 @@ class Config:
     # are upgraded at the user's next successful login.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     # What steps 01-04 stored (Werkzeug's default). Migration 0003 wraps those
-    # hashes in today's, and every check does this much extra work (hashing.py).
+    # hashes in today's, and every check does this much extra work (hashing.py)
+    # until no stored hash starts with "wrapped$" any more: then set it to None.
     LEGACY_PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
     # The largest request body we read: a registration is far smaller. A bigger
     # one gets a 413 before anything parses it, let alone hashes it.

@@ -37,7 +37,8 @@ def check_hash(stored, password):
     if stored.startswith(WRAPPED + "$"):
         _, old_method, salt, outer = stored.split("$", 3)
         return check_password_hash(outer, old_scrypt(old_method, salt, password))
-    old_scrypt(current_app.config["LEGACY_PASSWORD_HASH_METHOD"], FILLER_SALT, password)
+    if legacy := current_app.config["LEGACY_PASSWORD_HASH_METHOD"]:  # None once no wrapped hash is left
+        old_scrypt(legacy, FILLER_SALT, password)
     return check_password_hash(stored, password)
 
 

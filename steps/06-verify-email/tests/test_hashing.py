@@ -6,7 +6,7 @@ import time
 import pytest
 from werkzeug.security import generate_password_hash
 
-from authapp import create_app
+from authapp import create_app, hashing
 from authapp.config import Config, DevelopmentConfig, ProductionConfig, TestingConfig
 from authapp.extensions import db
 from authapp.hashing import wrap
@@ -91,6 +91,15 @@ def test_a_wrapped_hash_holds_no_weak_hash_and_still_logs_in(app, client):
 def test_a_wrapped_hash_refuses_a_wrong_password(app, client):
     make_alice_with_an_old_hash(app, wrapped=True)
     assert client.post("/auth/login", json={"username": "alice", "password": "not the password"}).status_code == 401
+
+
+def test_without_wrapped_hashes_left_the_extra_work_can_be_switched_off(app, client, monkeypatch):
+    app.config.update(LEGACY_PASSWORD_HASH_METHOD=None)
+    extra = []
+    monkeypatch.setattr(hashing, "old_scrypt", lambda *args: extra.append(args))
+    client.post("/auth/register", json={"username": "bob", "email": "bob@example.com", "password": PASSWORD})
+    assert client.post("/auth/login", json={"username": "bob", "password": PASSWORD}).status_code == 200
+    assert extra == []
 
 
 @pytest.mark.parametrize("method", ["scrypt", "scrypt:1024:8:1"])
