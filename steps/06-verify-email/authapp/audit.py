@@ -20,7 +20,10 @@ def pseudonym(identifier):
 
 def log_event(event, user=None, identifier=None, **details):
     """e.g. `login_failed who=3f2a... address=203.0.113.9`"""
-    who = f"user={user.id}" if user is not None else f"who={pseudonym(identifier or '')}"
+    if user is not None:
+        who = f"user={user.id}"
+    else:
+        who = f"who={pseudonym(identifier)}" if identifier else "who=-"
     extra = "".join(f" {name}={value!r}" for name, value in details.items())
     # current_app.logger is "authapp"; its child prints through Flask's handler.
     current_app.logger.getChild("audit").info("%s %s address=%s%s", event, who, request.remote_addr, extra)

@@ -4,23 +4,20 @@ rate limits use it to tell the account's owner from everybody else."""
 import secrets
 
 from flask import after_this_request, current_app, g, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 
 from .models import find_user
+from .tokens import serializer
 from .validation import json_string
 
 # A salt per purpose: a token signed for one job is worthless for another.
 SALT = "known-browser"
 
 
-def serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def remember_browser(user):
     """Mark this browser as known for `user`, with a new random id: a browser
     that runs out of attempts gets a fresh allowance only by logging in."""
-    value = serializer().dumps({"user": user.id, "browser": secrets.token_urlsafe(16)})
+    value = serializer(SALT).dumps({"user": user.id, "browser": secrets.token_urlsafe(16)})
     config = current_app.config
 
     @after_this_request
@@ -42,7 +39,7 @@ def known_browser():
 def read_cookie_for(user):
     config = current_app.config
     try:
-        data = serializer().loads(request.cookies.get(config["KNOWN_BROWSER_COOKIE_NAME"], ""),
+        data = serializer(SALT).loads(request.cookies.get(config["KNOWN_BROWSER_COOKIE_NAME"], ""),
                                   max_age=config["KNOWN_BROWSER_MAX_AGE"])
     except BadSignature:  # no cookie, a forged one, or an expired one
         return None

@@ -11,7 +11,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = "sqlite:///authapp.sqlite"
     # OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1 at least.
     # Werkzeug's default (scrypt:32768:8:1) is a quarter of that. Older hashes
-    # are upgraded at the user's next successful login.
+    # are wrapped by migration 0003 and re-hashed at the user's next login.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     # What steps 01-04 stored (Werkzeug's default). Migration 0003 wraps those
     # hashes in today's, and every check does this much extra work (hashing.py)
@@ -66,16 +66,16 @@ class Config:
     KNOWN_BROWSER_COOKIE_NAME = "known_browser"
     KNOWN_BROWSER_MAX_AGE = 180 * 24 * 3600  # seconds: half a year without a login and it's unknown again
     REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
-    # Password changes per session: a stolen session can't become a
-    # password-guessing machine (a successful change starts a new session).
-    CHANGE_PASSWORD_LIMIT_PER_SESSION = "5 per hour"
+    # Password changes per account, right or wrong: a stolen session can't
+    # become a password-guessing machine, nor a way to burn our CPU.
+    CHANGE_PASSWORD_LIMIT_PER_ACCOUNT = "5 per hour"
     FORGOT_LIMIT_PER_ADDRESS = "5 per hour"
     FORGOT_LIMIT_PER_EMAIL = "3 per hour"  # nobody can flood one mailbox
     RESEND_LIMIT_PER_ADDRESS = "5 per hour"
     RESEND_LIMIT_PER_EMAIL = "3 per hour"
     # A change of email asks for the password and mails two addresses: a stolen
     # session gets few guesses, and nobody can use us to flood a mailbox.
-    CHANGE_EMAIL_LIMIT_PER_SESSION = "5 per hour"
+    CHANGE_EMAIL_LIMIT_PER_ACCOUNT = "5 per hour"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -85,6 +85,7 @@ class Config:
 
 # token_hex(32) gives 64 characters; anything under 32 is a password, not a key.
 SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MIN_DISTINCT = 8  # a random hex key of 32 characters has fewer about once in 25 million
 
 
 class DevelopmentConfig(Config):
@@ -144,14 +145,24 @@ ENVIRONMENT = {
 def from_environment(defaults):
     """The settings that environment variables provide, when they are set, read as
     the type of their default: MAIL_PORT=25 is the number 25, MAIL_USE_TLS=no is False."""
-    return {setting: parsed(os.environ[name], defaults.get(setting))
-            for name, setting in ENVIRONMENT.items() if os.environ.get(name)}
+    settings = {}
+    for name, setting in ENVIRONMENT.items():
+        if os.environ.get(name):
+            try:
+                settings[setting] = parsed(os.environ[name], defaults.get(setting))
+            except ValueError as error:
+                raise RuntimeError(f"the environment variable {name}: {error}") from None
+    return settings
 
 
 def parsed(text, default):
     if isinstance(default, bool):
         return text.lower() in ("1", "true", "yes")
-    return int(text) if isinstance(default, int) else text
+    if isinstance(default, int):
+        if not text.strip().isdigit():
+            raise ValueError(f"expected a whole number, not {text!r}")
+        return int(text)
+    return text
 
 
 def load_config(app, config, overrides):
@@ -178,9 +189,12 @@ def refuse_missing_settings(config):
 
 
 def usable(name, value):
-    """Set, and for SECRET_KEY also not the development value and not short enough to guess."""
+    """Set, and for SECRET_KEY also not the development value and not short or
+    repetitive enough to guess ("aaaa..." is long but no secret)."""
+    value = str(value or "").strip()
     if name == "SECRET_KEY":
-        return bool(value) and value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
+        return (value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
+                and len(set(value)) >= SECRET_KEY_MIN_DISTINCT)
     return bool(value)
 
 

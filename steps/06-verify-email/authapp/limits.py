@@ -7,18 +7,18 @@ other attempt shares the limits per client address and per name typed.
 Every attempt counts as it arrives, so a burst sent at one instant can't
 outrun a limit.
 """
-import hashlib
 from functools import partial
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .audit import log_event
 from .browsers import known_browser
 from .models import find_user, login_name
+from .sessions import digest, session_record
 from .tokens import password_fingerprint
-from .validation import json_string
+from .validation import canonical_email, json_string
 
 TRY_LATER = "try again later"
 
@@ -38,7 +38,7 @@ def init_limits(app):
     protect(app, "auth.register",
             limit("REGISTER_LIMIT_PER_ADDRESS", get_remote_address, "too many registrations from your address"))
     protect(app, "passwords.change_password",
-            limit("CHANGE_PASSWORD_LIMIT_PER_SESSION", session_key, "too many password changes"))
+            limit("CHANGE_PASSWORD_LIMIT_PER_ACCOUNT", account_key, "too many password changes"))
     protect(app, "passwords.forgot_password",
             limit("FORGOT_LIMIT_PER_ADDRESS", get_remote_address, "too many reset requests from your address"),
             limit("FORGOT_LIMIT_PER_EMAIL", email_key, "too many reset requests for this email"))
@@ -46,7 +46,7 @@ def init_limits(app):
             limit("RESEND_LIMIT_PER_ADDRESS", get_remote_address, "too many verification requests from your address"),
             limit("RESEND_LIMIT_PER_EMAIL", email_key, "too many verification requests for this email"))
     protect(app, "verification.change_email",
-            limit("CHANGE_EMAIL_LIMIT_PER_SESSION", session_key, "too many email changes"))
+            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"))
 
 
 def make_limit(limiter, setting, key, message, **options):
@@ -64,18 +64,14 @@ def protect(app, endpoint, *limits):
     app.view_functions[endpoint] = view
 
 
-def hashed(value):
-    # The limiter's storage (maybe Redis) never holds a plain username or email.
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 def name_key():
     """The name a login typed, as stored. "alice" and "alice@example.com" count
     apart, so a 429 for one says nothing about the other. The account's password
     is part of the key: a new password (after a reset) starts a new count."""
     name = login_name(json_string("username"))
     user = find_user(name)
-    return f"name:{hashed(name)}" + (f":{password_fingerprint(user)}" if user else "")
+    # digest(): the limiter's storage (maybe Redis) never holds a plain username or email.
+    return f"name:{digest(name)}" + (f":{password_fingerprint(user)}" if user else "")
 
 
 def browser_key():
@@ -83,14 +79,18 @@ def browser_key():
 
 
 def email_key():
-    return f"email:{hashed(login_name(json_string('email')))}"
+    """The mailbox, as forgot-password will look it up: "alice@ｅxample.com" (a
+    full-width letter) is the same mailbox as "alice@example.com"."""
+    typed = json_string("email")
+    return f"email:{digest(canonical_email(typed) or login_name(typed))}"
 
 
-def session_key():
-    # A session's attempts count together; a successful change starts a new session.
-    token = session.get("sid")
-    return f"session:{hashed(token)}" if isinstance(token, str) else f"address:{get_remote_address()}"
+def account_key():
+    """The account this request's session belongs to, however many sessions it has."""
+    record = session_record()
+    return f"user:{record.user_id}" if record else f"address:{get_remote_address()}"
 
 
 def log_rate_limit_hit(request_limit):
-    log_event("rate_limited", endpoint=request.endpoint, limit=str(request_limit.limit))
+    log_event("rate_limited", identifier=json_string("username") or json_string("email"),
+              endpoint=request.endpoint, limit=str(request_limit.limit))

@@ -48,12 +48,17 @@ def revoke_sessions(user):
 
 
 # --8<-- [start:check]
+def session_record():
+    """The sessions row this request's cookie names, valid or not, or None (reads only)."""
+    token = session.get("sid")
+    return db.session.get(UserSession, digest(token)) if isinstance(token, str) else None
+
+
 def current_session():
     """The valid UserSession for this request's cookie, or None.
     It also writes: it deletes an expired session, and records activity (at
     most once a minute), committing both."""
-    token = session.get("sid")
-    record = db.session.get(UserSession, digest(token)) if isinstance(token, str) else None
+    record = session_record()
     if record is None or record.user is None:  # no such session, or its user is gone
         return None
     now = utcnow()

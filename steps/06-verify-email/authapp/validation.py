@@ -3,10 +3,11 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask import request
-from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
-from .blocklist import guessability_problem
+from .guessable import guessability_problem
 from .errors import FieldErrors
+from .models import normalized
 
 USERNAME = re.compile(r"[A-Za-z0-9._-]{3,30}")
 EMAIL_MAX_LENGTH = 254  # the longest address that can be used (RFC 5321's path limit)
@@ -37,10 +38,14 @@ def no_form_body():
 
 
 def json_body():
-    """The parsed JSON body, or None if it isn't valid JSON."""
+    """The parsed JSON body, or None if it isn't valid JSON or can't be read."""
     try:
         return request.get_json(silent=True)
-    except RecursionError:  # [[[[...]]]] nested deeper than Python's parser goes
+    except HTTPException:
+        raise  # a 413: the body is over MAX_CONTENT_LENGTH
+    except Exception:  # noqa: BLE001
+        # Nested deeper than Python's parser goes ([[[[...]]]]: a RecursionError),
+        # or a body the server can't read (gunicorn: a broken chunked encoding).
         return None
 
 
@@ -105,6 +110,7 @@ def email_problem(email):
 
 def password_problem(password, context=()):
     """`context`: the account's username and email, which a password must not lean on."""
+    password = normalized(password)  # judge what will be hashed
     # len() counts Unicode characters, as NIST asks, not bytes.
     if len(password) < PASSWORD_MIN_LENGTH:
         return f"must be at least {PASSWORD_MIN_LENGTH} characters (a few words make a good one)"

@@ -98,6 +98,33 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def held_at_a_barrier(monkeypatch, owner, name, parties):
+    """Make owner.name wait until `parties` calls are inside it (or 2 s have
+    passed), so that simultaneous requests really meet there."""
+    everyone_inside = threading.Barrier(parties, timeout=2)
+    real = getattr(owner, name)
+
+    def wait_then_call(*args):
+        try:
+            everyone_inside.wait()
+        except threading.BrokenBarrierError:
+            pass  # fewer got in: what a limit hopes for
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, wait_then_call)
+
+
+def all_at_once(*calls):
+    """Run each call in its own thread; the status codes of their answers."""
+    statuses = []
+    threads = [threading.Thread(target=lambda call=call: statuses.append(call().status_code)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 def wait_for_mail():
     """Wait until every mail the app handed to a background thread has gone."""
     for thread in threading.enumerate():

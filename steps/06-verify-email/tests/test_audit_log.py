@@ -57,11 +57,14 @@ def test_the_pseudonym_depends_on_the_secret_key(app):
         assert pseudonym("alice@example.com") != first
 
 
-def test_a_rate_limit_hit_is_logged(app, client, events):
+def test_a_rate_limit_hit_is_logged_with_the_name_it_was_for(app, client, events):
     app.config.update(LOGIN_LIMIT_PER_ADDRESS="5 per minute")
     for _ in range(6):
         client.post("/auth/login", json={"username": "alice", "password": "x" * 20})
-    assert any(line.startswith("rate_limited") and "auth.login" in line for line in audit_lines(events))
+    (hit,) = [line for line in audit_lines(events) if line.startswith("rate_limited")]
+    assert "auth.login" in hit
+    with app.app_context():
+        assert f"who={pseudonym('alice')}" in hit
 
 
 def test_verification_and_email_changes_are_logged_without_tokens_or_addresses(client, plain_client, events, inbox):

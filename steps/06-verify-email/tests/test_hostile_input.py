@@ -36,6 +36,26 @@ def test_a_string_that_cannot_be_stored_is_a_400_naming_its_field(client, path, 
     assert field in response.get_json()["fields"]
 
 
+class BrokenChunks:
+    """A request body that breaks while it is read, as gunicorn's does when the
+    client sends a malformed chunked encoding (it raises its own exception)."""
+
+    def read(self, *args):
+        raise BrokenChunkError("invalid chunk size")
+
+
+class BrokenChunkError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("path", BODIES)
+def test_a_body_that_cannot_be_read_is_a_400(client, path):
+    response = client.post(path, content_type="application/json",
+                           environ_overrides={"wsgi.input": BrokenChunks(), "CONTENT_LENGTH": "20"})
+    assert response.status_code == 400
+    assert response.is_json
+
+
 @pytest.mark.parametrize("path", BODIES)
 def test_a_body_over_the_size_limit_is_a_413_before_anything_reads_it(client, path):
     body = {**BODIES[path], "password": "x" * 100_000}

@@ -1,12 +1,10 @@
 """Guessing stays slow, and nobody can lock the owner out: a browser that has
 logged in to an account before (a "known browser", OWASP's device cookie) has
 an allowance of its own; every other attempt shares the per-name limit."""
-import threading
-
 import pytest
 
 from authapp import auth
-from conftest import wait_for_mail
+from conftest import all_at_once, held_at_a_barrier, wait_for_mail
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
@@ -47,24 +45,8 @@ def test_a_botnet_gets_20_guesses_an_hour_at_one_name(app, alice):
 
 def test_simultaneous_guesses_from_many_addresses_cannot_outrun_the_name_limit(app, alice, monkeypatch):
     app.config.update(LOGIN_LIMIT_PER_NAME="4 per hour")
-    everyone_inside = threading.Barrier(8, timeout=2)
-    real_check = auth.password_matches
-
-    def check_when_all_are_inside(user, password):
-        try:
-            everyone_inside.wait()
-        except threading.BrokenBarrierError:
-            pass  # fewer than eight got in: what we hope
-        return real_check(user, password)
-
-    monkeypatch.setattr(auth, "password_matches", check_when_all_are_inside)
-    statuses = []
-    threads = [threading.Thread(target=lambda n=n: statuses.append(
-        login(app.test_client(), WRONG, address=f"203.0.113.{n}").status_code)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    held_at_a_barrier(monkeypatch, auth, "password_matches", 8)
+    statuses = all_at_once(*[lambda n=n: login(app.test_client(), WRONG, address=f"203.0.113.{n}") for n in range(8)])
     assert sorted(statuses) == [401] * 4 + [429] * 4
 
 

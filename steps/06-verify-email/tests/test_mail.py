@@ -119,3 +119,14 @@ def test_the_envelope_names_one_recipient_whatever_the_to_header_says(app, inbox
         send_mail("alice@example.com, eve@example.com", "Reset your password", "a secret link")
     wait_for_mail()
     assert [recipients for recipients in inbox.envelopes if "eve@example.com" in recipients] == []
+
+
+def test_a_blank_mail_server_counts_as_missing(monkeypatch):
+    with pytest.raises(RuntimeError, match="MAIL_SERVER"):
+        create_app("production", MAIL_SERVER="   ")
+
+
+def test_a_mail_port_that_is_not_a_number_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("MAIL_PORT", "smtp")
+    with pytest.raises(RuntimeError, match="MAIL_PORT: expected a whole number, not 'smtp'"):
+        create_app("testing")

@@ -2,6 +2,7 @@
 and passwords built from the account's own name or email. No composition rules."""
 import pytest
 
+from authapp import guessable
 from conftest import wait_for_mail
 
 PASSWORD = "correct horse battery staple"
@@ -39,9 +40,27 @@ def test_the_length_rule_still_comes_first(client):
     assert "at least 15" in register(client, "password").get_json()["fields"]["password"]
 
 
-def test_a_long_password_is_judged_by_its_first_72_characters(client):
-    # zxcvbn won't look further; a strong start is strong enough.
+def test_a_long_password_is_judged_by_its_first_24_characters(client):
+    # Beyond that, crafted passwords cost zxcvbn seconds of CPU; a strong start is strong enough.
     assert register(client, PASSWORD + " " + "a" * 90).status_code == 201
+
+
+def test_zxcvbn_never_sees_more_than_24_characters(client, monkeypatch):
+    # 72 characters it reads as letter substitutions ("!$%(+0123456789<@[{|")
+    # cost zxcvbn 3-7 s of CPU each; 24 at most a fifth of a second.
+    seen = []
+    real = guessable.zxcvbn
+    monkeypatch.setattr(guessable, "zxcvbn", lambda password, **kwargs: seen.append(password) or real(password, **kwargs))
+    register(client, ("!$%(+0123456789<@[{|" * 4)[:72])
+    assert seen and max(len(password) for password in seen) <= 24
+
+
+def test_the_check_judges_what_is_hashed_the_normalised_password(client):
+    # Full-width "ｐａｓｓｗｏｒｄ１２３..." is hashed as "password123...": judge that.
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in "password12345678")
+    response = register(client, full_width)
+    assert response.status_code == 400
+    assert "too easy to guess" in response.get_json()["fields"]["password"]
 
 
 def test_password_changes_follow_the_same_rules(client):

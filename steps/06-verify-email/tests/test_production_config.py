@@ -22,7 +22,7 @@ def test_the_error_names_every_missing_setting(monkeypatch):
     assert "SECRET_KEY" in str(error.value) and "MAIL_SERVER" in str(error.value)
 
 
-@pytest.mark.parametrize("key", ["x", "password123", Config.SECRET_KEY, "a" * 31])
+@pytest.mark.parametrize("key", ["x", "password123", Config.SECRET_KEY, "a" * 31, "a" * 64, " " * 40, "ab" * 20])
 def test_production_refuses_a_short_or_known_secret_key(key):
     # Anyone who knows or guesses the key can sign a cookie of their own.
     with pytest.raises(RuntimeError, match="SECRET_KEY"):

@@ -1,12 +1,11 @@
 """Flask-Limiter: logins, registrations, password changes and reset requests are rate-limited.
 The login limits and their known-browser exemption are in test_known_browsers.py."""
-import threading
-
 import pytest
 
 from authapp import auth, create_app
 from authapp.extensions import db
 from authapp.models import User
+from conftest import all_at_once, held_at_a_barrier, wait_for_mail
 
 PASSWORD = "correct horse battery staple"
 WRONG = "wrong password, again"
@@ -21,31 +20,6 @@ def alice(client):
 def login(client, password, username="alice", address="198.51.100.7", **headers):
     return client.post("/auth/login", json={"username": username, "password": password},
                        environ_base={"REMOTE_ADDR": address}, headers=headers)
-
-
-def held_at_a_barrier(monkeypatch, owner, name, parties):
-    """Make owner.name wait until `parties` calls are inside it (or 2 s have passed)."""
-    everyone_inside = threading.Barrier(parties, timeout=2)
-    real = getattr(owner, name)
-
-    def wait_then_call(*args):
-        try:
-            everyone_inside.wait()
-        except threading.BrokenBarrierError:
-            pass  # fewer got in: what we hope
-        return real(*args)
-
-    monkeypatch.setattr(owner, name, wait_then_call)
-
-
-def all_at_once(*calls):
-    statuses = []
-    threads = [threading.Thread(target=lambda call=call: statuses.append(call().status_code)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
 
 
 def test_the_11th_login_in_a_minute_from_one_address_is_429_json_with_retry_after(app, alice):
@@ -87,7 +61,7 @@ def test_another_address_is_not_blocked_by_the_address_limit(app, alice):
     assert login(app.test_client(), PASSWORD, address="198.51.100.8").status_code == 200
 
 
-def test_password_changes_are_limited_per_session(client, alice):
+def test_password_changes_are_limited_per_account(client, alice):
     # A stolen session must not turn into unlimited guesses at the password.
     login(client, PASSWORD)
     for _ in range(5):
@@ -115,13 +89,27 @@ def test_simultaneous_password_change_guesses_cannot_outrun_the_limit(app, clien
     assert sorted(statuses) == [403] * 5 + [429] * 3
 
 
-def test_successful_password_changes_do_not_add_up(client, alice):
-    # Each change starts a new session, and with it a new count.
+def test_successful_changes_count_too_across_every_session_of_the_account(app, client, alice):
+    # A change starts a new session; the count follows the account, not the
+    # session, so changing again and again (each one a hash and a strength check) stops.
     login(client, PASSWORD)
+    other = app.test_client()
+    login(other, PASSWORD)
     passwords = [PASSWORD] + [f"passphrase number {n} for alice" for n in range(6)]
-    for current, new in zip(passwords, passwords[1:]):
-        assert client.post("/auth/change-password", json={"current_password": current,
-                                                          "new_password": new}).status_code == 200
+    statuses = [client.post("/auth/change-password", json={"current_password": current, "new_password": new})
+                .status_code for current, new in zip(passwords, passwords[1:])]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_forgot_password_counts_every_spelling_of_one_mailbox_together(client, alice, inbox):
+    # Full-width letters reach the same mailbox: "ｅ" is "e" once the address is normalised.
+    spellings = ["alice@example.com", "alice@\uff45xample.com", "alice@example\uff0ecom", "ALICE@EXAMPLE.COM"]
+    statuses = [client.post("/auth/forgot-password", json={"email": email},
+                            environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}).status_code
+                for n, email in enumerate(spellings)]
+    assert statuses == [202, 202, 202, 429]
+    wait_for_mail()
+    assert len(inbox.messages) == 3
 
 
 def test_register_is_limited_per_address(client):
@@ -224,8 +212,9 @@ def test_behind_one_proxy_the_limit_follows_the_address_the_proxy_saw(tmp_path):
 
 
 def test_storage_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    # Limiter off, so that no Redis client is needed to build the app.
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://redis.example:6379/0")
     monkeypatch.setenv("TRUSTED_PROXY_COUNT", "2")
-    config = create_app("testing").config
-    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    config = create_app("testing", RATELIMIT_ENABLED=False).config
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/0"
     assert config["TRUSTED_PROXY_COUNT"] == 2

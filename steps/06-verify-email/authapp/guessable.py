@@ -7,12 +7,13 @@ sees repeats, sequences, keyboard patterns, dates and the context words we
 give it: the user's name and email address, and our service's name."""
 from zxcvbn import zxcvbn
 
-SERVICE_WORDS = ["flask", "auth", "flaskauth"]
+SERVICE_WORDS = ["flask", "auth", "flaskauth", "flask auth step by step"]
 # zxcvbn's score 3 means at least 10^8 guesses: far beyond any rate limit, and
 # a long way for an offline attacker at 0.1-0.5 s per scrypt guess.
 MIN_SCORE = 3
-# zxcvbn slows down with length and refuses more than 72 characters: the first 72 decide.
-CHECKED_LENGTH = 72
+# zxcvbn's work grows fast with length: 72 crafted characters cost it seconds
+# of CPU, 24 at most a fifth of one. So the first 24 characters decide.
+CHECKED_LENGTH = 24
 
 
 def guessability_problem(password, context=()):
