@@ -11,13 +11,15 @@ file that need only `client`) and for nothing else but its
 import ast
 from pathlib import Path
 
+from tools.outcomes import parse_python
+
 HTTP_ONLY = {"client"}
 INTERNAL_MODULES = ("authapp", "conftest")
 
 
 def contract_tests(test_file):
     """Names of the contract test functions in one test file."""
-    tree = ast.parse(Path(test_file).read_text())
+    tree = parse_python(Path(test_file).read_text())
     internal = internal_names(tree)
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
     uses = {name: used_names(node) for name, node in functions.items()}
