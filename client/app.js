@@ -100,12 +100,28 @@ function showUser(user) {
 on("register", async (data, form) => {
   const answer = await callApi("POST", "/auth/register", data);
   if (!answer.ok) return showErrors(form, answer.body);
-  showMessage(form, `Account ${answer.body.user.username} created: now log in.`);
-  document.querySelector('#login [name="username"]').value = answer.body.user.username;
+  const user = answer.body.user;
+  document.querySelector('#login [name="username"]').value = user.username;
+  if (user.email_verified === false) {  // step 06 on: the mailbox first
+    document.querySelector('#resend [name="email"]').value = user.email;
+    return showMessage(form, `Account ${user.username} created. Follow the link we mailed to ${user.email}, ` +
+                             "then log in. (No mail server? The mail is in the API's terminal.)");
+  }
+  showMessage(form, `Account ${user.username} created: now log in.`);
 });
 
 on("login", async (data, form) => {
   const answer = await callApi("POST", "/auth/login", data);
+  if (answer.status === 403 && answer.body.error === "email not verified") {
+    // Only the right password gets this answer (step 06): say what to do next.
+    showErrors(form, answer.body);
+    form.querySelector(".message").textContent += ": follow the link we mailed you, or get a new one " +
+                                                   'under "Verify your email".';
+    const resend = document.getElementById("resend");
+    resend.hidden = false;
+    if (data.username.includes("@")) resend.elements.email.value = data.username;
+    return;
+  }
   if (!answer.ok) return showErrors(form, answer.body);
   showUser(answer.body.user);
   showMessage(form, `Welcome, ${answer.body.user.username}. Now ask "Who am I?".`);
@@ -142,6 +158,32 @@ on("forgot", async (data, form) => {
   showMessage(form, `${answer.body.message}. (No mail server? The mail is in the API's terminal.)`);
 });
 
+on("resend", async (data, form) => {
+  const answer = await callApi("POST", "/auth/resend-verification", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  // The same answer whatever the address: only an account waiting for its link gets one.
+  showMessage(form, `${answer.body.message}. (No mail server? The mail is in the API's terminal.)`);
+});
+
+on("change-email", async (data, form) => {
+  const answer = await callApi("POST", "/auth/change-email", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  // Nothing has changed yet: the new address must confirm it, and the old one got a notice.
+  showMessage(form, `${answer.body.message}. Your address changes when you follow it. ` +
+                    "(No mail server? The mail is in the API's terminal.)");
+  form.reset();
+});
+
+on("verify", async (data, form) => {
+  const answer = await callApi("POST", "/auth/verify-email", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  const user = answer.body.user;
+  showMessage(form, `Verified: ${user.email} is the address of ${user.username}.`);
+  form.querySelector("button").hidden = true;  // the link works once
+  document.querySelector('#login [name="username"]').value = user.username;
+  showWhoIAm();  // logged in already (a change of address)? The status shows the new address.
+});
+
 on("reset", async (data, form) => {
   const answer = await callApi("POST", "/auth/reset-password", data);
   if (!answer.ok) return showErrors(form, answer.body);
@@ -162,6 +204,39 @@ function openResetForm() {
   form.elements.password.focus();
 }
 // --8<-- [end:reset-link]
+
+// --8<-- [start:verify-link]
+// Opened from a verification mail (step 06 on; verify-email/ passes the token
+// on as ?verify-email=...)? Show the form and ask for a click: mail scanners
+// and link previews open links by themselves, and must not verify anything.
+function openVerifyForm() {
+  const token = new URLSearchParams(location.search).get("verify-email");
+  if (!token) return;
+  const form = document.getElementById("verify");
+  form.elements.token.value = token;
+  form.hidden = false;
+  history.replaceState(null, "", location.pathname);
+  form.querySelector("button").focus();
+}
+// --8<-- [end:verify-link]
+
+// --8<-- [start:step-forms]
+// Later steps add routes: GET / names the API's step ("06-verify-email"), and
+// each form marked data-from-step="6" appears from that step on. The same
+// page works with every step's API.
+async function showFormsOfThisStep() {
+  let number = 0;
+  try {
+    const answer = await callApi("GET", "/");
+    number = answer.ok && answer.body ? parseInt(answer.body.step, 10) || 0 : 0;
+  } catch (error) {
+    return;  // no answer: showWhoIAm() says so
+  }
+  document.querySelectorAll("[data-from-step]").forEach((element) => {
+    element.hidden = number < Number(element.dataset.fromStep);
+  });
+}
+// --8<-- [end:step-forms]
 
 // Make same-origin vs same-site visible for this page and this API.
 function explainOrigins() {
@@ -195,4 +270,5 @@ async function showWhoIAm() {
 
 explainOrigins();
 openResetForm();
-showWhoIAm();
+openVerifyForm();
+showFormsOfThisStep().then(showWhoIAm);

@@ -103,16 +103,25 @@ class ApiServer:
         return len(self.log_path.read_text())
 
     def reset_link(self, address, seconds=60):
-        """The link in the last reset mail printed for `address`. The step sends
+        """The link in the last reset mail printed for `address`."""
+        return self.mailed_link(address, "/reset-password?token=", seconds)
+
+    def verification_link(self, address, seconds=60):
+        """The link in the last verification mail printed for `address` (step 06 on)."""
+        return self.mailed_link(address, "/verify-email?token=", seconds)
+
+    def mailed_link(self, address, path, seconds=60):
+        """The link to `path` in the last mail printed for `address`. The step sends
         mail from a background thread, so it may take a moment to appear."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             for block in reversed(PRINTED_MAIL.findall(self.output())):
                 mail = email.message_from_string(block, policy=email.policy.default)
-                if mail["To"] == address and "reset" in mail["Subject"].lower():
-                    return re.search(r"https?://\S+", mail.get_content()).group()
+                link = re.search(r"https?://\S+", mail.get_content())
+                if mail["To"] == address and link and path in link.group():
+                    return link.group()
             time.sleep(0.1)
-        raise AssertionError(f"no reset mail for {address} in:\n{self.output()}")
+        raise AssertionError(f"no mail with a link to {path} for {address} in:\n{self.output()}")
 
     def stop(self):
         if self.process.poll() is None:

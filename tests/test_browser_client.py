@@ -2,7 +2,9 @@
 Playwright, against each step's API served on its own port.
 
 What a browser shows and curl cannot: CORS, credentials: "include", HttpOnly
-and SameSite. Run `make screenshots` to refresh docs/assets/client/ from the
+and SameSite. From step 06 on, every account follows the link in its
+verification mail (read from the API's output) on the client's own page before
+it logs in. Run `make screenshots` to refresh docs/assets/client/ from the
 last step."""
 import itertools
 import os
@@ -29,6 +31,8 @@ def number(step):
 # Step 03 (the first with sessions) and the last step, which has everything.
 SESSION_STEPS = sorted({step for step in STEPS if number(step) == 3} | {STEPS[-1]})
 RESET_STEPS = [step for step in SESSION_STEPS if number(step) >= 4]  # forgot/reset/change
+VERIFYING = 6  # from this step on, an account follows its mailed link before it can log in
+VERIFY_STEPS = [step for step in SESSION_STEPS if number(step) >= VERIFYING]
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new battery staple horse"
 USER_NUMBERS = itertools.count(1)
@@ -134,9 +138,32 @@ def field_error(page, form, name):
     return page.locator(f"#{form} [data-error-for={name}]")
 
 
-def register(page, user):
+def register(page, stack, user):
+    """Register on the page; from step 06 on, also follow the mailed link, then come back."""
     fill(page, "register", username=user.username, email=user.email, password=user.password)
-    expect(message(page, "register")).to_have_text(f"Account {user.username} created: now log in.")
+    if number(stack.step) < VERIFYING:
+        expect(message(page, "register")).to_have_text(f"Account {user.username} created: now log in.")
+        return
+    expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {user.email}")
+    here = page.url
+    follow_verification_link(page, stack, user.email, f"Verified: {user.email} is the address of {user.username}.")
+    page.goto(here)
+
+
+def follow_verification_link(page, stack, address, verified, screenshot=None):
+    """What the user does with the mail: open the link, then confirm on the client's page.
+    Returns the link."""
+    link = stack.api.verification_link(address)
+    assert link.startswith(stack.client_url + "/verify-email?token=")
+    page.goto(link)
+    expect(page.locator("#verify")).to_be_visible()
+    assert "token" not in page.url  # taken out of the address bar
+    expect(message(page, "verify")).to_be_empty()  # nothing is posted before the click
+    if screenshot:
+        snap(page, stack, screenshot, "#verify")
+    page.click("#verify button")
+    expect(message(page, "verify")).to_have_text(verified)
+    return link
 
 
 def log_in(page, user, password=None):
@@ -161,7 +188,7 @@ def test_register_login_who_am_i_logout(stack, page):
     expect(field_error(page, "register", "username")).to_be_empty()
     snap(page, stack, "1-register-errors", "#register")
 
-    register(page, user)
+    register(page, stack, user)
     log_in(page, user)
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
     page.click("#whoami")
@@ -174,17 +201,14 @@ def test_register_login_who_am_i_logout(stack, page):
     page.click("#whoami")
     expect(message(page, "account")).to_have_text("401: login required")
     snap(page, stack, "3-logged-out", "#account")
-    # Chromium logs each 4xx answer in the console. Anything else there (a CORS
-    # or Content-Security-Policy error, a missing file) would be a bug.
-    answers = ("status of 400 (BAD REQUEST)", "status of 401 (UNAUTHORIZED)")
-    assert [error for error in page.console_errors if not error.endswith(answers)] == []
+    assert unexpected_console_errors(page) == []
 
 
 @steps(SESSION_STEPS)
 def test_wrong_password_is_shown_on_the_login_form(stack, page):
     page.goto(stack.client_url)
     user = new_user()
-    register(page, user)
+    register(page, stack, user)
     log_in(page, user, password="not the password at all")
     expect(message(page, "login")).to_have_text("invalid credentials")
     expect(page.locator("#status")).to_have_text("Not logged in")
@@ -194,7 +218,7 @@ def test_wrong_password_is_shown_on_the_login_form(stack, page):
 def test_session_cookie_is_httponly(stack, context, page):
     page.goto(stack.client_url)
     user = new_user()
-    register(page, user)
+    register(page, stack, user)
     log_in(page, user)
     expect(page.locator("#status")).to_contain_text("Logged in as")
 
@@ -214,7 +238,7 @@ def test_session_cookie_is_httponly(stack, context, page):
 def test_unlisted_origin_cannot_read_who_am_i(stack, context, page):
     page.goto(stack.client_url)
     user = new_user()
-    register(page, user)
+    register(page, stack, user)
     log_in(page, user)
     expect(page.locator("#status")).to_contain_text("Logged in as")
 
@@ -254,7 +278,7 @@ def test_cross_site_page_gets_answers_but_no_session(stack, context, page):
     page.goto(stack.cross_site_url)
     expect(page.locator("#same-site")).to_contain_text("Not by host name")
     user = new_user()
-    register(page, user)
+    register(page, stack, user)
     log_in(page, user)
     expect(message(page, "login")).to_have_text(f'Welcome, {user.username}. Now ask "Who am I?".')
     page.click("#whoami")
@@ -267,7 +291,7 @@ def test_cross_site_page_gets_answers_but_no_session(stack, context, page):
 def test_forgot_and_reset_password(stack, page):
     page.goto(stack.client_url)
     user = new_user()
-    register(page, user)
+    register(page, stack, user)
     fill(page, "forgot", email=user.email)
     expect(message(page, "forgot")).to_contain_text("if that email is registered")
     snap(page, stack, "4-forgot-password", "#forgot")
@@ -295,7 +319,7 @@ def test_forgot_and_reset_password(stack, page):
 def test_change_password(stack, page):
     page.goto(stack.client_url)
     user = new_user()
-    register(page, user)
+    register(page, stack, user)
     log_in(page, user)
     expect(page.locator("#status")).to_contain_text("Logged in as")
 
@@ -315,6 +339,53 @@ def test_change_password(stack, page):
     expect(message(page, "login")).to_have_text("invalid credentials")
     log_in(page, user, password=NEW_PASSWORD)
     expect(page.locator("#status")).to_contain_text("Logged in as")
+
+
+@steps(VERIFY_STEPS)
+def test_verify_email_then_change_it(stack, page):
+    page.goto(stack.client_url)
+    expect(page.locator("#change-email")).to_be_visible()  # GET / named a step that has the route
+    user = new_user()
+    fill(page, "register", username=user.username, email=user.email, password=user.password)
+    expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {user.email}")
+
+    log_in(page, user)  # the right password, before the link: 403, and no session
+    expect(message(page, "login")).to_have_text(
+        'email not verified: follow the link we mailed you, or get a new one under "Verify your email".')
+    expect(page.locator("#status")).to_have_text("Not logged in")
+    snap(page, stack, "9-not-verified", "#login")
+    expect(page.locator("#resend [name=email]")).to_have_value(user.email)  # filled in at registration
+    page.click("#resend button")
+    expect(message(page, "resend")).to_contain_text("a new link is on its way")
+
+    follow_verification_link(page, stack, user.email, f"Verified: {user.email} is the address of {user.username}.",
+                             screenshot="10-verify-form")
+    log_in(page, user)
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+
+    new_email = f"{user.username}@new.example"
+    fill(page, "change-email", password="not my password at all", new_email=new_email)
+    expect(field_error(page, "change-email", "password")).to_have_text("password is not your password")
+    fill(page, "change-email", password=user.password, new_email=new_email)
+    expect(message(page, "change-email")).to_contain_text(f"confirm the change with the link we mailed to {new_email}")
+    snap(page, stack, "11-change-email", "#change-email")
+    page.click("#whoami")  # nothing has changed yet
+    expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
+    assert "Your email address is about to change" in stack.api.output()  # the notice to the old address
+
+    link = follow_verification_link(page, stack, new_email, f"Verified: {new_email} is the address of {user.username}.")
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({new_email})")  # same session
+    page.goto(link)  # a link works once
+    page.click("#verify button")
+    expect(message(page, "verify")).to_contain_text("is invalid, expired or already used")
+    assert unexpected_console_errors(page) == []
+
+
+def unexpected_console_errors(page):
+    """Chromium logs each 4xx answer in the console. Anything else there (a CORS
+    or Content-Security-Policy error, a missing file) would be a bug."""
+    answers = ("status of 400 (BAD REQUEST)", "status of 401 (UNAUTHORIZED)", "status of 403 (FORBIDDEN)")
+    return [error for error in page.console_errors if not error.endswith(answers)]
 
 
 def test_docs_page_names_only_tests_and_screenshots_that_exist():

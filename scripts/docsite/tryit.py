@@ -39,7 +39,10 @@ HIDDEN_HEADERS = ("Date", "Server", "Content-Length", "Connection")
 
 # What differs on every run, replaced so the recorded answers can be compared.
 VOLATILE = [
-    (re.compile(r"((?:session|__Host-session)=)[^;\s]+"), r"\1<random>"),
+    # The session cookie and step 05's known_browser cookie (a new random id at each login).
+    (re.compile(r"((?:__Host-)?(?:session|known_browser)=)[^;\s]+"), r"\1<random>"),
+    # Its expiry date moves with the clock; a deleted cookie's (1970) doesn't.
+    (re.compile(r"(; Expires=)(?!Thu, 01 Jan 1970)[^;]+"), r"\1<date>"),
     (re.compile(r"(token[\"=: ]+\"?)[A-Za-z0-9_.\-]{16,}"), r"\1<random>"),
     (re.compile(r"(Retry-After: )\d+"), r"\1<seconds>"),
     (re.compile(r"(X-RateLimit-Reset: )\d+"), r"\1<time>"),
