@@ -10,7 +10,7 @@ from .errors import FieldErrors
 from .hashing import check_hash
 from .browsers import remember_browser
 from .models import AlreadyTaken, add_user, find_user
-from .sessions import current_session, end_session, login_required, start_session
+from .sessions import current_session, end_session, login_required, start_pending_login, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 from .verification import send_verification_mail
 
@@ -50,6 +50,11 @@ def login():
         raise Forbidden("email not verified")
     if user.needs_rehash():
         user.set_password(password)  # the only moment we have the password to re-hash it
+    if user.two_factor_enabled:
+        # No session, no known browser: only a pending login that a code finishes (two_factor.py).
+        start_pending_login(user)  # commits the new hash too, if there is one
+        log_event("login_needs_second_factor", user=user)
+        return {"two_factor_required": True}
     start_session(user)  # commits: the new session, and the new hash if there is one
     remember_browser(user)  # from now on, this browser is known for this account
     log_event("login_succeeded", user=user)

@@ -2,6 +2,8 @@
 import os
 from datetime import timedelta
 
+from cryptography.fernet import Fernet
+
 
 class Config:
     # Signs the session cookie. Fine for your laptop, never for a server:
@@ -76,6 +78,27 @@ class Config:
     # A change of email asks for the password and mails two addresses: a stolen
     # session gets few guesses, and nobody can use us to flood a mailbox.
     CHANGE_EMAIL_LIMIT_PER_ACCOUNT = "5 per hour"
+    # Two-factor authentication (two_factor.py, totp.py). A TOTP secret must stay
+    # readable (the server computes the codes from it), so it can't be hashed:
+    # it is encrypted with this key (Fernet), which lives in the environment,
+    # not in the database. A stolen copy of the database then holds no secret.
+    # Several keys, comma-separated: the first encrypts, each one decrypts (to
+    # change keys, put the new one first and keep the old one until every secret
+    # has been set up again). This one is for your laptop only: everybody knows it.
+    TOTP_ENCRYPTION_KEY = "ZGV2LW9ubHkga2V5LCBrbm93biB0byBldmVyeWJvZHk="
+    TOTP_ISSUER = "Flask Auth"  # the name authenticator apps show next to the codes
+    TWO_FACTOR_SETUP_MAX_AGE = 10 * 60  # seconds to scan the QR code and confirm it with a code
+    # After the right password, a login waits this long for the code.
+    TWO_FACTOR_LOGIN_MAX_AGE = timedelta(minutes=5)
+    # Codes at login. An attacker who has the password gets 5 guesses per
+    # password entry and 10 an hour at the account from browsers that haven't
+    # logged in to it before; the owner's known browser has an allowance of its own.
+    TWO_FACTOR_LIMIT_PER_LOGIN = "5 per hour"
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = "10 per hour"
+    TWO_FACTOR_LIMIT_PER_KNOWN_BROWSER = "10 per hour"
+    # Setting up, confirming and turning off two-factor, together: each asks for
+    # the password or a code, so a stolen session gets few guesses at either.
+    TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -103,6 +126,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     CONFIG_NAME = "production"
     SECRET_KEY = None  # must come from the environment: the app refuses to start without it
+    TOTP_ENCRYPTION_KEY = None  # the same
     SESSION_COOKIE_SECURE = True  # only ever sent over HTTPS
     # "__Host-": browsers accept this cookie only if it is Secure, has no
     # Domain and has Path=/, so a sibling subdomain can't plant or overwrite it.
@@ -115,6 +139,9 @@ class ProductionConfig(Config):
                       "python -c \"import secrets; print(secrets.token_hex(32))\"",
         "MAIL_SERVER": "the SMTP server for reset and verification mails: without one, they would be printed "
                        "in the server's log, where anyone who reads it could reset any password",
+        "TOTP_ENCRYPTION_KEY": "the key that encrypts two-factor secrets in the database, kept apart from it, "
+                               "for example from python -c \"from cryptography.fernet import Fernet; "
+                               "print(Fernet.generate_key().decode())\"",
     }
 
 
@@ -139,6 +166,7 @@ ENVIRONMENT = {
     "MAIL_FROM": "MAIL_FROM",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRUSTED_PROXY_COUNT": "TRUSTED_PROXY_COUNT",
+    "TOTP_ENCRYPTION_KEY": "TOTP_ENCRYPTION_KEY",
 }
 
 
@@ -190,12 +218,29 @@ def refuse_missing_settings(config):
 
 def usable(name, value):
     """Set, and for SECRET_KEY also not the development value and not short or
-    repetitive enough to guess ("aaaa..." is long but no secret)."""
+    repetitive enough to guess ("aaaa..." is long but no secret); for
+    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one."""
     value = str(value or "").strip()
     if name == "SECRET_KEY":
         return (value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
                 and len(set(value)) >= SECRET_KEY_MIN_DISTINCT)
+    if name == "TOTP_ENCRYPTION_KEY":
+        keys = encryption_keys(value)
+        return bool(keys) and Config.TOTP_ENCRYPTION_KEY not in keys and all(map(is_fernet_key, keys))
     return bool(value)
+
+
+def encryption_keys(value):
+    """TOTP_ENCRYPTION_KEY as a list: "new,old" gives ["new", "old"]."""
+    return [key.strip() for key in (value or "").split(",") if key.strip()]
+
+
+def is_fernet_key(key):
+    try:
+        Fernet(key)  # 32 random bytes in URL-safe base64
+    except ValueError:
+        return False
+    return True
 
 
 def allowed_origins(config):

@@ -9,14 +9,14 @@ outrun a limit.
 """
 from functools import partial
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .audit import log_event
-from .browsers import known_browser
+from .browsers import known_browser, read_cookie_for
 from .models import find_user, login_name
-from .sessions import digest, session_record
+from .sessions import digest, pending_login, session_record
 from .tokens import password_fingerprint
 from .validation import canonical_email, json_string
 
@@ -47,13 +47,27 @@ def init_limits(app):
             limit("RESEND_LIMIT_PER_EMAIL", email_key, "too many verification requests for this email"))
     protect(app, "verification.change_email",
             limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"))
+    # The second factor at login: per password entry, and per account as for
+    # passwords, with a known browser's own allowance (no lockout by someone
+    # who has only the password).
+    protect(app, "two_factor.login_with_code",
+            limit("TWO_FACTOR_LIMIT_PER_LOGIN", pending_key, "too many codes for this login"),
+            limit("TWO_FACTOR_LIMIT_PER_ACCOUNT", pending_account_key, "too many codes for this account",
+                  exempt_when=known_for_pending),
+            limit("TWO_FACTOR_LIMIT_PER_KNOWN_BROWSER", pending_browser_key, "too many codes from this browser",
+                  exempt_when=lambda: not known_for_pending()))
+    changes = limit("TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT", account_key, "too many two-factor changes", shared=True)
+    for endpoint in ("two_factor.setup", "two_factor.confirm", "two_factor.disable"):
+        protect(app, endpoint, changes)  # one count for the three
 
 
-def make_limit(limiter, setting, key, message, **options):
+def make_limit(limiter, setting, key, message, shared=False, **options):
     # The number is read from the config at each request; scope gives every
-    # setting counters of its own, even when two limits read alike.
-    return limiter.limit(lambda: current_app.config[setting], key_func=key, scope=setting,
-                         error_message=f"{message}: {TRY_LATER}", on_breach=log_rate_limit_hit, **options)
+    # setting counters of its own, even when two limits read alike. shared:
+    # one count for every route the limit protects, not one per route.
+    decorate = limiter.shared_limit if shared else limiter.limit
+    return decorate(lambda: current_app.config[setting], key_func=key, scope=setting,
+                    error_message=f"{message}: {TRY_LATER}", on_breach=log_rate_limit_hit, **options)
 
 
 def protect(app, endpoint, *limits):
@@ -89,6 +103,29 @@ def account_key():
     """The account this request's session belongs to, however many sessions it has."""
     record = session_record()
     return f"user:{record.user_id}" if record else f"address:{get_remote_address()}"
+
+
+def pending_key():
+    """This browser's pending login (sessions.py: its id is already a SHA-256)."""
+    pending = pending_login()
+    return f"pending:{pending.id}" if pending else f"address:{get_remote_address()}"
+
+
+def pending_account_key():
+    pending = pending_login()
+    return f"user:{pending.user_id}" if pending else f"address:{get_remote_address()}"
+
+
+def known_for_pending():
+    """This browser's id if it has logged in before to the account that waits for a code here."""
+    if "known_for_pending" not in g:
+        pending = pending_login()
+        g.known_for_pending = read_cookie_for(pending.user if pending else None)
+    return g.known_for_pending
+
+
+def pending_browser_key():
+    return f"browser:{known_for_pending()}"
 
 
 def log_rate_limit_hit(request_limit):

@@ -9,7 +9,7 @@ from flask import current_app, g, session
 from werkzeug.exceptions import Unauthorized
 
 from .extensions import db
-from .models import UserSession, utcnow
+from .models import PendingLogin, UserSession, utcnow
 
 # Writing last_seen_at on every request would cost a database write per
 # request; once a minute is precise enough for a 30-minute idle timeout.
@@ -42,8 +42,10 @@ def end_session():
 
 # --8<-- [start:revoke]
 def revoke_sessions(user):
-    """End every session of `user` on the server."""
+    """End every session of `user` on the server, and every login of theirs
+    that waits for a second factor."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.execute(db.delete(PendingLogin).where(PendingLogin.user_id == user.id))
 # --8<-- [end:revoke]
 
 
@@ -72,6 +74,40 @@ def current_session():
         db.session.commit()
     return record
 # --8<-- [end:check]
+
+
+# --8<-- [start:pending]
+def start_pending_login(user):
+    """The right password of an account with two-factor on: no session yet.
+    This browser gets a pending login instead, which only the second factor
+    turns into a session (two_factor.py). Like a session: a random token in the
+    cookie, its SHA-256 in the database; expired ones are deleted here."""
+    end_session()  # whoever was logged in on this browser is not any more
+    max_age = current_app.config["TWO_FACTOR_LOGIN_MAX_AGE"]
+    db.session.execute(db.delete(PendingLogin).where(PendingLogin.created_at < utcnow() - max_age))
+    token = secrets.token_urlsafe(32)
+    db.session.add(PendingLogin(id=digest(token), user_id=user.id))
+    db.session.commit()
+    session["pending_login"] = token
+
+
+def pending_login():
+    """This browser's pending login, if it is younger than TWO_FACTOR_LOGIN_MAX_AGE;
+    else None. Read once per request: the rate limits ask for it first."""
+    if "pending_login" not in g:
+        token = session.get("pending_login")
+        record = db.session.get(PendingLogin, digest(token)) if isinstance(token, str) else None
+        max_age = current_app.config["TWO_FACTOR_LOGIN_MAX_AGE"]
+        g.pending_login = record if record and utcnow() - record.created_at <= max_age else None
+    return g.pending_login
+
+
+def finish_pending_login(record):
+    """Use the pending login up, as one conditional DELETE: of two requests that
+    both proved a second factor for it, the database lets one win."""
+    finished = db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == record.id))
+    return finished.rowcount == 1
+# --8<-- [end:pending]
 
 
 # --8<-- [start:guard]

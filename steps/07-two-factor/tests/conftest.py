@@ -2,9 +2,11 @@
 import os
 import socket
 import threading
+import time
 from email import message_from_bytes, policy
 from functools import partial
 
+import pyotp
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
@@ -13,9 +15,10 @@ from authapp import create_app
 from authapp.extensions import db
 
 
-# What a deployment sets in the environment: a long random key, a mail server.
+# What a deployment sets in the environment: a long random key, a mail server,
+# a key for the two-factor secrets.
 PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
-              "MAIL_SERVER": "smtp.example.com"}
+              "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4="}
 
 
 @pytest.fixture
@@ -96,6 +99,33 @@ class VerifyingClient(FlaskClient):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class Clock:
+    """The server's clock for TOTP codes (authapp/totp.py's now()), stopped in
+    the middle of a 30-second step near the real time. Tests move it with
+    tick(): none of them waits for a code to change."""
+
+    def __init__(self):
+        self.time = int(time.time()) // 30 * 30 + 15
+
+    def read(self):
+        return self.time
+
+    def tick(self, steps=1):
+        self.time += 30 * steps
+
+    def code(self, secret, steps=0):
+        """What an authenticator app shows `steps` steps from the server's now."""
+        return pyotp.TOTP(secret).at(self.time + 30 * steps)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from authapp import totp  # only the steps that have two-factor have it
+    stopped = Clock()
+    monkeypatch.setattr(totp, "now", stopped.read)
+    return stopped
 
 
 def held_at_a_barrier(monkeypatch, owner, name, parties):

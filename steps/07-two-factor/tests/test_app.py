@@ -34,9 +34,11 @@ def test_environment_overrides_the_class(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-the-environment-and-long-enough-to-be-a-key")
     monkeypatch.setenv("DATABASE_URL", "sqlite:///elsewhere.sqlite")
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.com")
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEY", "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4=")
     app = create_app("production")
     assert app.config["SECRET_KEY"] == "from-the-environment-and-long-enough-to-be-a-key"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///elsewhere.sqlite"
+    assert app.config["TOTP_ENCRYPTION_KEY"] == "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4="
 
 
 def test_keyword_overrides_win(monkeypatch):

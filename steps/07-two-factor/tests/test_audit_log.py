@@ -87,3 +87,23 @@ def test_verification_and_email_changes_are_logged_without_tokens_or_addresses(c
         "email_change_requested", "email_changed"]
     for secret in (*tokens, "alice@", "new.example"):
         assert secret not in events.text
+
+
+def test_two_factor_is_logged_without_secrets_or_codes(client, events, clock):
+    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
+    client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    recovery_codes = client.post("/auth/2fa/confirm", json={"code": clock.code(secret)}).get_json()["recovery_codes"]
+    client.post("/auth/logout")
+    client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    client.post("/auth/login/2fa", json={"code": clock.code(secret)})  # used already
+    client.post("/auth/login/2fa", json={"recovery_code": recovery_codes[0]})
+    client.post("/auth/2fa/disable", json={"password": PASSWORD, "code": clock.code(secret, 1)})
+
+    lines = audit_lines(events)
+    assert [line.split()[0] for line in lines] == [
+        "registered", "email_verified", "login_succeeded", "two_factor_enabled", "logout",
+        "login_needs_second_factor", "login_code_failed", "login_succeeded", "two_factor_disabled"]
+    assert "second_factor='recovery_code'" in lines[-2]
+    for secret_or_code in (secret, clock.code(secret), clock.code(secret, 1), *recovery_codes):
+        assert secret_or_code not in events.text

@@ -10,7 +10,7 @@ LOGIN = {"username": "alice", "password": "correct horse battery staple"}
 RESET = {"token": "a" * 40, "password": "a brand new passphrase"}
 BODIES = {"/auth/register": REGISTER, "/auth/login": LOGIN, "/auth/forgot-password": {"email": "alice@example.com"},
           "/auth/reset-password": RESET, "/auth/verify-email": {"token": "a" * 40},
-          "/auth/resend-verification": {"email": "alice@example.com"}}
+          "/auth/resend-verification": {"email": "alice@example.com"}, "/auth/login/2fa": {"code": "123456"}}
 FIELDS = [(path, field) for path, body in BODIES.items() for field in body]
 
 
@@ -117,3 +117,33 @@ def test_new_routes_refuse_wrong_types(client, path, body):
     response = client.post(path, json=body)
     assert response.status_code == 400
     assert set(response.get_json()["fields"]) == set(BODIES[path])
+
+
+# Step 07: the two-factor routes that need a login, with every field they read.
+TWO_FACTOR = {"/auth/2fa/setup": {"password": REGISTER["password"]}, "/auth/2fa/confirm": {"code": "123456"},
+              "/auth/2fa/disable": {"password": REGISTER["password"], "code": "123456"},
+              "/auth/login/2fa": {"recovery_code": "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01"}}
+TWO_FACTOR_FIELDS = [(path, field) for path, body in TWO_FACTOR.items() for field in body]
+
+
+@pytest.mark.parametrize("path, field", TWO_FACTOR_FIELDS)
+@pytest.mark.parametrize("bad", ["\ud800", "\x00", 42, {"a": 1}], ids=["lone surrogate", "NUL", "number", "object"])
+def test_two_factor_routes_refuse_a_field_they_cannot_use(client, logged_in, path, field, bad):
+    body = {**TWO_FACTOR[path], field: TWO_FACTOR[path][field] + bad if isinstance(bad, str) else bad}
+    response = post_raw(client, path, json.dumps(body))
+    assert response.status_code == 400
+    assert field in response.get_json()["fields"]
+
+
+@pytest.mark.parametrize("path", TWO_FACTOR)
+@pytest.mark.parametrize("text", ["[" * 3000, "{not json", "null", "x" * 5000])
+def test_two_factor_routes_answer_a_hostile_body_with_a_4xx(client, logged_in, path, text):
+    response = post_raw(client, path, text)
+    assert response.status_code in (400, 413)
+    assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("path", TWO_FACTOR)
+def test_two_factor_routes_want_json(client, logged_in, path):
+    response = client.post(path, data=TWO_FACTOR[path])
+    assert response.status_code == 415

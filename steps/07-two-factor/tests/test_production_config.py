@@ -1,4 +1,5 @@
-"""ProductionConfig: no start without a usable SECRET_KEY and a mail server, __Host- cookies, HSTS."""
+"""ProductionConfig: no start without a usable SECRET_KEY, a mail server and a key
+for the two-factor secrets; __Host- cookies, HSTS."""
 import pytest
 
 from authapp import create_app
@@ -22,6 +23,24 @@ def test_the_error_names_every_missing_setting(monkeypatch):
     assert "SECRET_KEY" in str(error.value) and "MAIL_SERVER" in str(error.value)
 
 
+def test_production_names_the_totp_key_with_the_others(monkeypatch):
+    for name in PRODUCTION:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError) as error:
+        create_app("production")
+    assert all(name in str(error.value) for name in ("SECRET_KEY", "MAIL_SERVER", "TOTP_ENCRYPTION_KEY"))
+    assert "Fernet.generate_key()" in str(error.value)  # how to make one
+
+
+@pytest.mark.parametrize("key", [Config.TOTP_ENCRYPTION_KEY, "not a key", "c2hvcnQ=", " , ",
+                                 f"{PRODUCTION['TOTP_ENCRYPTION_KEY']},not a key",
+                                 f"{PRODUCTION['TOTP_ENCRYPTION_KEY']},{Config.TOTP_ENCRYPTION_KEY}"])
+def test_production_refuses_a_totp_key_that_is_known_or_no_fernet_key(key):
+    # The development key is in this repository: anyone could read the secrets with it.
+    with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEY"):
+        create_app("production", **{**PRODUCTION, "TOTP_ENCRYPTION_KEY": key})
+
+
 @pytest.mark.parametrize("key", ["x", "password123", Config.SECRET_KEY, "a" * 31, "a" * 64, " " * 40, "ab" * 20])
 def test_production_refuses_a_short_or_known_secret_key(key):
     # Anyone who knows or guesses the key can sign a cookie of their own.
@@ -30,8 +49,8 @@ def test_production_refuses_a_short_or_known_secret_key(key):
 
 
 def test_production_takes_the_secret_key_from_the_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", PRODUCTION["SECRET_KEY"])
-    monkeypatch.setenv("MAIL_SERVER", "smtp.example.com")
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
     assert create_app("production").config["SECRET_KEY"] == PRODUCTION["SECRET_KEY"]
 
 
