@@ -1,85 +1,134 @@
 #!/usr/bin/env bash
 # Try it: the requests this step's page shows, each with the answer it got.
 #
-# Start the step on an empty database (from the repository root: `make try STEP=06`
+# Start the step on an empty database (from the repository root: `make try STEP=07`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=06` in one terminal and copy the commands from the page
-# into another, one at a time. `bash walkthrough.sh` runs them all at once.
+# with `make run STEP=07 2>&1 | tee server.log` in one terminal and copy the
+# commands from the page into another, in the same folder, one at a time, with
+# the virtual environment active (`source .venv/bin/activate`: pyotp plays the
+# authenticator app). `bash walkthrough.sh` runs them all at once.
 #
 # The page is made from this file: "## " lines are its prose, each group of
 # command lines is one copyable block, and "#> " lines are what the repository's
 # tests check in that block's answer (scripts/docsite/tryit.py explains them).
 
-## Alice registers. Her address is not verified yet, and the app mails her a
-## link that proves it is hers:
+## Alice registers, follows the link the app mails her (step 06), and logs in:
 curl -i http://127.0.0.1:5000/auth/register \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "email": "alice@example.com",
        "password": "correct horse battery staple"}'
 #> status 201
-#> prints "email_verified":false
 
-## A wrong password gets the 401 it always got...
-curl -i http://127.0.0.1:5000/auth/login \
-  -H 'Content-Type: application/json' \
-  -d '{"username": "alice", "password": "not the right password"}'
-#> status 401
-
-## ...and only the right one learns why there is no login yet: no session, no cookie.
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
-  -H 'Content-Type: application/json' \
-  -d '{"username": "alice", "password": "correct horse battery staple"}'
-#> status 403
-#> prints email not verified
-#> no header Set-Cookie
-
-## Without a mail server the app prints the mail in its terminal, with a link
-## that ends in `verify-email?token=...`. Copy the token from there into `TOKEN`,
-## or, if you started the server with `make run STEP=06 2>&1 | tee server.log` in
-## this folder, let `grep` find the newest one:
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 
-## The front end's `/verify-email` page posts the token. The address is verified:
 curl -i http://127.0.0.1:5000/auth/verify-email \
   -H 'Content-Type: application/json' \
   -d "{\"token\": \"$TOKEN\"}"
 #> status 200
-#> prints "email_verified":true
 
-## The same link a second time is refused: it was single-use.
-curl -i http://127.0.0.1:5000/auth/verify-email \
-  -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
-#> status 400
-
-## Now the right password logs Alice in:
 curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 200
+#> prints "username":"alice"
 
-## Lost the mail? Asking for a new link gets the same answer for every address
-## (only an account that waits for verification gets one):
-curl -i http://127.0.0.1:5000/auth/resend-verification \
+## Turning two-factor on starts with the password again: a session left open
+## on a shared computer is not enough. The answer holds a new secret three ways:
+## as text to type into an app, as an `otpauth://` link, and as a QR code (SVG).
+## The secret is new every time, so this command saves the answer in
+## `setup.json` and shows only the headers (`-D -`):
+curl -D - -o setup.json -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa/setup \
   -H 'Content-Type: application/json' \
-  -d '{"email": "nobody@example.com"}'
-#> status 202
+  -d '{"password": "correct horse battery staple"}'
+#> status 200
+#> header Content-Type: application/json
 
-## A new address takes the password, and changes nothing yet: a link goes to
-## the new address, a notice to the old one.
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/change-email \
+## Nothing has changed yet: two-factor is still off.
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa
+#> status 200
+#> prints {"enabled":false,"recovery_codes_left":0}
+
+## Save the QR code as `qr.svg`, open it in a browser and scan it with an
+## authenticator app on your phone. Here, pyotp plays the app: it reads the
+## secret and computes the code the app shows now.
+python3 -c 'import json; open("qr.svg", "w").write(json.load(open("setup.json"))["qr_svg"])'
+CODE=$(python3 -c 'import json, pyotp; print(pyotp.TOTP(json.load(open("setup.json"))["secret"]).now())')
+
+## The code proves that the app has the secret, and turns two-factor on. The
+## answer shows ten recovery codes, this once: keep them somewhere safe (here,
+## in `codes.json`). Every other session of Alice's has ended; this one has a
+## new id.
+curl -D - -o codes.json -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa/confirm \
   -H 'Content-Type: application/json' \
-  -d '{"password": "correct horse battery staple", "new_email": "alice@new.example"}'
-#> status 202
+  -d "{\"code\": \"$CODE\"}"
+#> status 200
+#> header Set-Cookie: HttpOnly
+
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa
+#> status 200
+#> prints {"enabled":true,"recovery_codes_left":10}
+
+## From now on the right password starts no session: it only says that a code
+## is needed, and leaves a pending login in this browser's cookie.
+curl -i -b alice.txt -c alice.txt -X POST http://127.0.0.1:5000/auth/logout
+#> status 204
+
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
+#> prints {"two_factor_required":true}
 
 curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/me
-#> status 200
-#> prints "email":"alice@example.com"
+#> status 401
 
-## Following the new link makes the change:
-TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
-curl -i http://127.0.0.1:5000/auth/verify-email \
+## The code that turned two-factor on has been used: it opens nothing, even
+## within its 30 seconds.
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"code\": \"$CODE\"}"
+#> status 401
+#> prints invalid code
+
+## The app's next code does (pyotp computes it for 30 seconds from now; an app
+## makes you wait for it). The session starts here, with a new id:
+CODE=$(python3 -c 'import json, time, pyotp; print(pyotp.TOTP(json.load(open("setup.json"))["secret"]).at(time.time() + 30))')
+
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
+  -H 'Content-Type: application/json' \
+  -d "{\"code\": \"$CODE\"}"
 #> status 200
-#> prints "email":"alice@new.example"
+#> prints "username":"alice"
+#> header Set-Cookie: HttpOnly
+
+## Lost the phone? A recovery code takes the place of the code, once:
+RECOVERY=$(python3 -c 'import json; print(json.load(open("codes.json"))["recovery_codes"][0])')
+
+curl -i -b alice.txt -c alice.txt -X POST http://127.0.0.1:5000/auth/logout
+#> status 204
+
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+  -H 'Content-Type: application/json' \
+  -d '{"username": "alice", "password": "correct horse battery staple"}'
+#> status 200
+#> prints {"two_factor_required":true}
+
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
+  -H 'Content-Type: application/json' \
+  -d "{\"recovery_code\": \"$RECOVERY\"}"
+#> status 200
+#> prints "username":"alice"
+
+## Turning two-factor off takes the password and a code (or, with the phone
+## gone, another recovery code):
+RECOVERY=$(python3 -c 'import json; print(json.load(open("codes.json"))["recovery_codes"][1])')
+
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa/disable \
+  -H 'Content-Type: application/json' \
+  -d "{\"password\": \"correct horse battery staple\", \"recovery_code\": \"$RECOVERY\"}"
+#> status 200
+#> prints two-factor authentication is off
+
+## ...and Alice hears of it at once, in case it wasn't her:
+grep -A 2 'Subject: Two-factor authentication is off' server.log
+#> prints Logging in to alice now takes the password alone.
