@@ -58,7 +58,8 @@ def reset_password():
     user.email_verified = True  # the link reached this mailbox: that proves it
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.commit()
-    remember_browser(user)  # it proved the mailbox: from here, others' guesses can't lock its owner out
+    if not user.two_factor_enabled:  # with two-factor on, a browser is known only after a code (two_factor.py)
+        remember_browser(user)  # it proved the mailbox: from here, others' guesses can't lock its owner out
     log_event("reset_completed", user=user)
     send_password_changed_notice(user)
     return {"message": "password changed: log in with your new password"}

@@ -3,7 +3,7 @@ guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
 from authapp import two_factor
-from conftest import all_at_once, held_at_a_barrier
+from conftest import all_at_once, held_at_a_barrier, wait_for_mail
 
 PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -91,6 +91,23 @@ def test_a_known_browser_has_ten_guesses_an_hour_of_its_own(app, client, secret,
     assert statuses == [401] * 10 + [429] * 2
     stranger = log_in(app.test_client(), "192.0.2.99")  # ...and that locks only her browser
     assert guess(stranger, clock.code(secret, 1), "192.0.2.99") == 200
+
+
+def test_a_password_reset_makes_no_browser_known_for_the_codes(app, secret, inbox):
+    # The mailbox is no second factor: whoever has it could otherwise reset the
+    # password again and again and get a new allowance of codes each time.
+    attacker = app.test_client()
+    attacker.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    wait_for_mail()
+    token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
+    attacker.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"})
+    for number in range(3):
+        assert attacker.post("/auth/login", json={"username": "alice", "password": "a brand new passphrase"},
+                             environ_base={"REMOTE_ADDR": f"198.51.100.{number}"}).status_code == 200
+        statuses = [guess(attacker, address=f"198.51.100.{number}") for _ in range(4)]
+    assert statuses == [401, 401, 429, 429]
+    response = attacker.post("/auth/login/2fa", json={"code": WRONG})
+    assert response.get_json() == {"error": "too many codes for this account: try again later"}
 
 
 def test_setup_confirm_and_disable_share_ten_tries_an_hour(client):
