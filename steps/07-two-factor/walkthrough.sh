@@ -52,7 +52,8 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa
 ## authenticator app on your phone. Here, pyotp plays the app: it reads the
 ## secret and computes the code the app shows now.
 python3 -c 'import json; open("qr.svg", "w").write(json.load(open("setup.json"))["qr_svg"])'
-CODE=$(python3 -c 'import json, pyotp; print(pyotp.TOTP(json.load(open("setup.json"))["secret"]).now())')
+SECRET=$(python3 -c 'import json; print(json.load(open("setup.json"))["secret"])')
+CODE=$(python3 -c "import pyotp; print(pyotp.TOTP('$SECRET').now())")
 
 ## The code proves that the app has the secret, and turns two-factor on. The
 ## answer shows ten recovery codes, this once: keep them somewhere safe (here,
@@ -92,7 +93,7 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
 
 ## The app's next code does (pyotp computes it for 30 seconds from now; an app
 ## makes you wait for it). The session starts here, with a new id:
-CODE=$(python3 -c 'import json, time, pyotp; print(pyotp.TOTP(json.load(open("setup.json"))["secret"]).at(time.time() + 30))')
+CODE=$(python3 -c "import time, pyotp; print(pyotp.TOTP('$SECRET').at(time.time() + 30))")
 
 curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
   -H 'Content-Type: application/json' \

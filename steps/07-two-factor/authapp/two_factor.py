@@ -100,7 +100,8 @@ def login_with_code():
     log_event("login_succeeded", user=user, second_factor=field)
     if field == "recovery_code":
         send_mail(user.email, "A recovery code was used",
-                  f"Someone logged in to {user.username} with a recovery code. Recovery codes left: {codes_left(user)}.\n\n"
+                  f"Someone logged in to {user.username} with a recovery code. "
+                  f"Recovery codes left: {codes_left(user)}.\n\n"
                   "If that wasn't you, your recovery codes are no longer secret: log in, turn two-factor\n"
                   "authentication off and on again (that makes new codes), and change your password.\n")
     return {"user": user.to_dict()}
