@@ -36,6 +36,9 @@ def end_session():
     if token:
         db.session.execute(db.delete(UserSession).where(UserSession.id == digest(token)))
         db.session.commit()
+    if pending := session.pop("pending_login", None):  # a login that waited for a code: over too
+        db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == digest(pending)))
+        db.session.commit()
     session.clear()
 # --8<-- [end:start]
 

@@ -165,6 +165,15 @@ def test_a_finished_pending_login_cannot_be_finished_again(app, client, stopped_
     assert second_step(copy, code=clock.code(stopped_secret, 1)).status_code == 401
 
 
+def test_logging_out_ends_a_pending_login_on_the_server(app, client, stopped_secret, clock):
+    # As for sessions (step 03): a copy of the cookie is worth nothing after logout.
+    log_in(client)
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert client.post("/auth/logout").status_code == 204
+    assert second_step(copy, code=clock.code(stopped_secret, 1)).status_code == 401
+
+
 def test_a_known_browser_still_needs_the_code(client, secret):
     # The known-browser cookie (step 05) only sets this browser's rate limits:
     # it is no second factor, so it never skips the code.
