@@ -46,6 +46,10 @@ def verify_email():
         raise FieldErrors("already registered", {"email": "is already taken by another account"}, code=409)
     if not proven:  # used by another request meanwhile
         raise invalid_link()
+    if old_email != new_email:  # ASVS 5.0 V6.3.7: the old address hears that it happened, too
+        send_mail(old_email, "Your email address was changed",
+                  f"The email address of the account {user.username} is now {new_email}.\n\n"
+                  "If that wasn't you, write to us from this address: reset links now go to the new one.\n")
     log_event("email_verified" if old_email == new_email else "email_changed", user=user)
     return {"user": user.to_dict()}
 

@@ -56,6 +56,15 @@ def test_the_old_address_is_told_at_once(client, alice, inbox):
     assert NEW in notice.get_content() and "token" not in notice.get_content()
 
 
+def test_the_old_address_is_told_again_once_the_change_is_done(client, alice, inbox):
+    # ASVS 5.0 V6.3.7: users are notified after a change of their email address.
+    change(client)
+    verify(client, mailed_token(inbox))
+    wait_for_mail()
+    subjects = [mail["Subject"] for mail in mails_to(inbox, "alice@example.com")]
+    assert subjects == ["Your email address is about to change", "Your email address was changed"]
+
+
 def test_changing_the_email_needs_a_login(client):
     response = change(client)
     assert response.status_code == 401
