@@ -1,0 +1,46 @@
+"""Known browsers: OWASP's "device cookies". After a login, the browser gets a
+signed cookie saying "this browser has logged in to account 3 before". The
+rate limits use it to tell the account's owner from everybody else."""
+import secrets
+
+from flask import after_this_request, current_app, g, request
+from itsdangerous import BadSignature
+
+from .models import find_user
+from .tokens import serializer
+from .validation import json_string
+
+# A salt per purpose: a token signed for one job is worthless for another.
+SALT = "known-browser"
+
+
+def remember_browser(user):
+    """Mark this browser as known for `user`, with a new random id: a browser
+    that runs out of attempts gets a fresh allowance only by logging in."""
+    value = serializer(SALT).dumps({"user": user.id, "browser": secrets.token_urlsafe(16)})
+    config = current_app.config
+
+    @after_this_request
+    def set_cookie(response):
+        response.set_cookie(config["KNOWN_BROWSER_COOKIE_NAME"], value,
+                            max_age=config["KNOWN_BROWSER_MAX_AGE"], httponly=True,
+                            secure=config["SESSION_COOKIE_SECURE"], samesite=config["SESSION_COOKIE_SAMESITE"])
+        return response
+
+
+def known_browser():
+    """This browser's id if its cookie is genuine, not too old, and for the
+    account this login names; otherwise None (an unknown browser)."""
+    if "known_browser" not in g:
+        g.known_browser = read_cookie_for(find_user(json_string("username")))
+    return g.known_browser
+
+
+def read_cookie_for(user):
+    config = current_app.config
+    try:
+        data = serializer(SALT).loads(request.cookies.get(config["KNOWN_BROWSER_COOKIE_NAME"], ""),
+                                  max_age=config["KNOWN_BROWSER_MAX_AGE"])
+    except BadSignature:  # no cookie, a forged one, or an expired one
+        return None
+    return data["browser"] if user is not None and data["user"] == user.id else None

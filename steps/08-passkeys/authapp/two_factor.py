@@ -1,0 +1,153 @@
+"""Two-factor authentication: after the password, a code from an authenticator
+app (totp.py), or one of the recovery codes (recovery_codes.py) for the day
+the phone is lost.
+
+    POST /auth/2fa/setup    {"password"}          a new secret and its QR code; nothing changes yet
+    POST /auth/2fa/confirm  {"code"}              two-factor on: ten recovery codes, shown once
+    POST /auth/login/2fa    {"code"} or {"recovery_code"}   after the password: the session
+    POST /auth/2fa/disable  {"password", "code"}  two-factor off (a recovery code works too)
+    GET  /auth/2fa                                on or off, and how many recovery codes are left
+"""
+import json
+
+from flask import Blueprint, current_app, g, session
+from werkzeug.exceptions import Conflict, Forbidden, Unauthorized
+
+from . import totp
+from .audit import log_event
+from .browsers import remember_browser
+from .errors import FieldErrors
+from .extensions import db
+from .mail import send_mail
+from .recovery_codes import codes_left, forget_codes, new_codes, read_recovery_code, use_recovery_code
+from .sessions import finish_pending_login, login_required, pending_login, revoke_sessions, start_session
+from .validation import json_object, required_strings
+
+bp = Blueprint("two_factor", __name__, url_prefix="/auth")
+
+SETUP = "two_factor_setup"  # the key of a setup in progress, in Flask's session cookie
+
+
+@bp.get("/2fa")
+@login_required
+def status():
+    return {"enabled": g.user.two_factor_enabled, "recovery_codes_left": codes_left(g.user)}
+
+
+# --8<-- [start:setup]
+@bp.post("/2fa/setup")
+@login_required
+def setup():
+    (password,) = required_strings(json_object(), "password")
+    require_password(password)  # a session left open on a shared computer is not enough
+    if g.user.two_factor_enabled:
+        raise Conflict("two-factor authentication is already on: turn it off first")
+    secret = totp.new_secret()
+    # Nothing is stored yet: the secret waits in this browser's cookie, encrypted,
+    # until a code from the app proves that the app has it (confirm, below).
+    session[SETUP] = totp.encrypt(json.dumps({"user": g.user.id, "secret": secret}))
+    uri, qr_svg = totp.provisioning(g.user, secret)
+    return {"secret": secret, "otpauth_uri": uri, "qr_svg": qr_svg}
+
+
+@bp.post("/2fa/confirm")
+@login_required
+def confirm():
+    (code,) = required_strings(json_object(), "code")
+    code = totp.read_code("code", code)
+    secret = secret_being_set_up()
+    if secret is None:
+        raise FieldErrors("no two-factor setup is waiting: start again with /auth/2fa/setup", {})
+    step = totp.matching_step(secret, code)
+    if step is None:
+        raise FieldErrors("wrong code", {"code": "is not the code your app shows (is the phone's clock right?)"})
+    if not totp.turn_on(g.user, secret, step):  # another request turned it on meanwhile
+        raise Conflict("two-factor authentication is already on")
+    codes = new_codes(g.user)
+    revoke_sessions(g.user)  # sessions that the password alone started end here...
+    start_session(g.user)  # ...and this browser gets a new session id (commits it all)
+    log_event("two_factor_enabled", user=g.user)
+    send_mail(g.user.email, "Two-factor authentication is on",
+              f"Logging in to {g.user.username} now takes a code from your authenticator app after the password.\n\n"
+              "If that wasn't you, reset your password now with 'forgot password', then contact us.\n")
+    return {"recovery_codes": codes}
+
+
+def secret_being_set_up():
+    """The secret this browser is setting up for the logged-in user; None if there
+    is none, it is older than TWO_FACTOR_SETUP_MAX_AGE, or another user's."""
+    data = totp.decrypt(session.get(SETUP, ""), max_age=current_app.config["TWO_FACTOR_SETUP_MAX_AGE"])
+    data = json.loads(data) if data else {}
+    return data["secret"] if data.get("user") == g.user.id else None
+# --8<-- [end:setup]
+
+
+# --8<-- [start:login]
+@bp.post("/login/2fa")
+def login_with_code():
+    field, value = second_factor(json_object())
+    pending = pending_login()  # this browser's, after the right password (sessions.py)
+    if pending is None or not pending.user.two_factor_enabled:
+        raise Unauthorized("no login is waiting for a code here: log in with your password first")
+    user = pending.user
+    if not proves_second_factor(user, field, value):
+        log_event("login_code_failed", user=user)
+        raise Unauthorized("invalid code")
+    if not finish_pending_login(pending):  # another request finished this login meanwhile
+        raise Unauthorized("no login is waiting for a code here: log in with your password first")
+    start_session(user)  # a new session id, as for every login (commits the used code too)
+    remember_browser(user)
+    log_event("login_succeeded", user=user, second_factor=field)
+    if field == "recovery_code":
+        send_mail(user.email, "A recovery code was used",
+                  f"Someone logged in to {user.username} with a recovery code. "
+                  f"Recovery codes left: {codes_left(user)}.\n\n"
+                  "If that wasn't you, your recovery codes are no longer secret: log in, turn two-factor\n"
+                  "authentication off and on again (that makes new codes), and change your password.\n")
+    return {"user": user.to_dict()}
+# --8<-- [end:login]
+
+
+def second_factor(data):
+    """("code", "123456") or ("recovery_code", "ABCD..."): exactly one of the two, well-formed."""
+    sent = [name for name in ("code", "recovery_code") if data.get(name) not in (None, "")]
+    if len(sent) != 1:
+        problem = "send a code or a recovery_code, not both" if sent else "is required (or a recovery_code)"
+        raise FieldErrors("some fields are missing or invalid", {"code": problem})
+    (field,) = sent
+    (value,) = required_strings(data, field)
+    return field, (totp.read_code if field == "code" else read_recovery_code)(field, value)
+
+
+def proves_second_factor(user, field, value):
+    """True if `value` works for `user`; every code works once."""
+    return totp.use_code(user, value) if field == "code" else use_recovery_code(user, value)
+
+
+# --8<-- [start:disable]
+@bp.post("/2fa/disable")
+@login_required
+def disable():
+    data = json_object()
+    (password,) = required_strings(data, "password")
+    field, value = second_factor(data)
+    require_password(password)
+    if not g.user.two_factor_enabled:
+        raise Conflict("two-factor authentication is already off")
+    if not proves_second_factor(g.user, field, value):
+        raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
+    totp.turn_off(g.user)
+    forget_codes(g.user)
+    db.session.commit()
+    log_event("two_factor_disabled", user=g.user)
+    send_mail(g.user.email, "Two-factor authentication is off",
+              f"Logging in to {g.user.username} now takes the password alone.\n\n"
+              "If that wasn't you, reset your password now with 'forgot password', then turn\n"
+              "two-factor authentication on again.\n")
+    return {"message": "two-factor authentication is off"}
+# --8<-- [end:disable]
+
+
+def require_password(password):
+    if not g.user.check_password(password):
+        raise FieldErrors("wrong password", {"password": "is not your password"}, code=Forbidden.code)

@@ -1,0 +1,201 @@
+"""Fixtures in the style of the Flask docs: app, client, runner."""
+import os
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+from functools import partial
+
+import pyotp
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+
+from authapp import create_app
+from authapp.extensions import db
+
+
+# What a deployment sets in the environment: a long random key, a mail server,
+# a key for the two-factor secrets.
+PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
+              "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4="}
+
+
+@pytest.fixture
+def app(tmp_path, mail_server, inbox):
+    # A fresh SQLite file per test: real SQL, nothing shared between tests.
+    # TEST_DATABASE_URL runs the same tests on another engine (PostgreSQL in
+    # `make test-production`); its tables are dropped after each test.
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    # Mail goes to the real SMTP server below, so a test can read it.
+    app = ready(create_app("testing", SQLALCHEMY_DATABASE_URI=url, **mail_settings(mail_server)), inbox)
+    yield app
+    wait_for_mail()  # nothing of this test may arrive in the next one's inbox
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()  # one app per test: don't leave its connections open
+
+
+@pytest.fixture
+def production_app(tmp_path, mail_server, inbox):
+    """ProductionConfig, with cheap hashing, a throwaway database and the loopback mail server."""
+    return ready(create_app("production", **{**PRODUCTION, **mail_settings(mail_server)},
+                            PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+                            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'prod.sqlite'}"), inbox)
+
+
+def ready(app, inbox):
+    """The app with its tables, and with app.test_client() a VerifyingClient (below)."""
+    app.test_client_class = partial(VerifyingClient, inbox=inbox)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def plain_client(app):
+    """A browser whose user has not followed the verification link (yet)."""
+    return FlaskClient(app, app.response_class, use_cookies=True)
+
+
+class VerifyingClient(FlaskClient):
+    """A browser whose user follows the link in the verification mail the
+    moment it arrives. From this step on, an account can't log in before
+    that; the tests of earlier steps, which must keep passing here
+    (tests/test_promises.py), register and log in at once. So `client` and
+    app.test_client() behave like that user: after a 201 from /auth/register,
+    they read the mail the app really sent (and take it out of the inbox, so
+    tests about other mails see only those), then post its token to
+    /auth/verify-email. The tests of what happens before the click use
+    `plain_client`."""
+
+    def __init__(self, *args, inbox, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inbox = inbox
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.request.path == "/auth/register" and response.status_code == 201:
+            self.follow_verification_link(response.get_json()["user"]["email"])
+        return response
+
+    def follow_verification_link(self, email):
+        wait_for_mail()
+        found = [index for index, message in enumerate(self.inbox.messages)
+                 if message["To"] == email and "/verify-email?token=" in message.get_content()]
+        assert found, f"no verification mail reached {email}"
+        message = self.inbox.messages.pop(found[-1])
+        self.inbox.envelopes.pop(found[-1])
+        token = message.get_content().split("token=")[1].split()[0]
+        response = self.post("/auth/verify-email", json={"token": token})
+        assert response.status_code == 200, response.get_json()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Clock:
+    """The server's clock for TOTP codes (authapp/totp.py's now()), stopped in
+    the middle of a 30-second step near the real time. Tests move it with
+    tick(): none of them waits for a code to change."""
+
+    def __init__(self):
+        self.time = int(time.time()) // 30 * 30 + 15
+
+    def read(self):
+        return self.time
+
+    def tick(self, steps=1):
+        self.time += 30 * steps
+
+    def code(self, secret, steps=0):
+        """What an authenticator app shows `steps` steps from the server's now."""
+        return pyotp.TOTP(secret).at(self.time + 30 * steps)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from authapp import totp  # only the steps that have two-factor have it
+    stopped = Clock()
+    monkeypatch.setattr(totp, "now", stopped.read)
+    return stopped
+
+
+def held_at_a_barrier(monkeypatch, owner, name, parties):
+    """Make owner.name wait until `parties` calls are inside it (or 2 s have
+    passed), so that simultaneous requests really meet there."""
+    everyone_inside = threading.Barrier(parties, timeout=2)
+    real = getattr(owner, name)
+
+    def wait_then_call(*args):
+        try:
+            everyone_inside.wait()
+        except threading.BrokenBarrierError:
+            pass  # fewer got in: what a limit hopes for
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, wait_then_call)
+
+
+def all_at_once(*calls):
+    """Run each call in its own thread; the status codes of their answers."""
+    statuses = []
+    threads = [threading.Thread(target=lambda call=call: statuses.append(call().status_code)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def wait_for_mail():
+    """Wait until every mail the app handed to a background thread has gone."""
+    for thread in threading.enumerate():
+        if thread.name == "send-mail":
+            thread.join(timeout=30)
+
+
+class Inbox:
+    """An aiosmtpd handler: keeps every message a real SMTP conversation delivers."""
+
+    def __init__(self):
+        self.messages = []
+        self.envelopes = []  # the recipients each SMTP conversation named (RCPT TO)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope.rcpt_tos)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    """A real SMTP server on loopback, one for the whole run (each test gets an inbox of its own)."""
+    server = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def inbox(mail_server):
+    """What the app mails during this test, as the SMTP server received it."""
+    mail_server.handler = Inbox()  # the server hands each new connection to its current handler
+    return mail_server.handler
+
+
+def mail_settings(server):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_USE_TLS": False}

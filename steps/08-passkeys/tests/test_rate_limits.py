@@ -1,0 +1,223 @@
+"""Flask-Limiter: logins, registrations, password changes and reset requests are rate-limited.
+The login limits and their known-browser exemption are in test_known_browsers.py."""
+import pytest
+
+from authapp import auth, create_app
+from authapp.extensions import db
+from authapp.models import User
+from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+
+PASSWORD = "correct horse battery staple"
+WRONG = "wrong password, again"
+
+
+@pytest.fixture
+def alice(client):
+    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
+                                        "password": PASSWORD})
+
+
+def login(client, password, username="alice", address="198.51.100.7", **headers):
+    return client.post("/auth/login", json={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers=headers)
+
+
+def test_the_11th_login_in_a_minute_from_one_address_is_429_json_with_retry_after(app, alice):
+    for _ in range(10):
+        assert login(app.test_client(), WRONG).status_code == 401
+    response = login(app.test_client(), WRONG)
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many logins from your address: try again later"}
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+
+
+def test_once_limited_even_the_right_password_waits(app, alice):
+    for _ in range(10):
+        login(app.test_client(), WRONG)
+    assert login(app.test_client(), PASSWORD).status_code == 429
+
+
+def test_every_attempt_counts_as_it_arrives_even_a_successful_one(app, alice):
+    # Counting only failures would mean counting after the answer: too late
+    # for attempts that all arrive at once (the next test).
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    for _ in range(3):
+        assert login(app.test_client(), PASSWORD).status_code == 200  # a new browser each time
+    assert login(app.test_client(), PASSWORD).status_code == 429
+
+
+def test_simultaneous_logins_from_one_address_cannot_outrun_the_limit(app, alice, monkeypatch):
+    # Eight wrong passwords sent at the same instant, held inside the view until
+    # all eight are there: only attempts counted on arrival can be stopped.
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="4 per minute")
+    held_at_a_barrier(monkeypatch, auth, "password_matches", 8)
+    statuses = all_at_once(*[lambda: login(app.test_client(), WRONG)] * 8)
+    assert sorted(statuses) == [401] * 4 + [429] * 4
+
+
+def test_another_address_is_not_blocked_by_the_address_limit(app, alice):
+    for _ in range(10):
+        login(app.test_client(), WRONG, address="198.51.100.7")
+    assert login(app.test_client(), PASSWORD, address="198.51.100.8").status_code == 200
+
+
+def test_password_changes_are_limited_per_account(client, alice):
+    # A stolen session must not turn into unlimited guesses at the password.
+    login(client, PASSWORD)
+    for _ in range(5):
+        response = client.post("/auth/change-password", json={"current_password": "a wrong guess, again",
+                                                               "new_password": "a brand new passphrase"})
+        assert response.status_code == 403
+    response = client.post("/auth/change-password", json={"current_password": PASSWORD,
+                                                           "new_password": "a brand new passphrase"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many password changes: try again later"}
+
+
+def test_simultaneous_password_change_guesses_cannot_outrun_the_limit(app, client, alice, monkeypatch):
+    login(client, PASSWORD)
+    cookie = client.get_cookie("session").value
+    held_at_a_barrier(monkeypatch, User, "check_password", 8)
+
+    def guess():
+        thief = app.test_client()
+        thief.set_cookie("session", cookie)
+        return thief.post("/auth/change-password", json={"current_password": "a wrong guess, again",
+                                                         "new_password": "a brand new passphrase"})
+
+    statuses = all_at_once(*[guess] * 8)
+    assert sorted(statuses) == [403] * 5 + [429] * 3
+
+
+def test_successful_changes_count_too_across_every_session_of_the_account(app, client, alice):
+    # A change starts a new session; the count follows the account, not the
+    # session, so changing again and again (each one a hash and a strength check) stops.
+    login(client, PASSWORD)
+    other = app.test_client()
+    login(other, PASSWORD)
+    passwords = [PASSWORD] + [f"passphrase number {n} for alice" for n in range(6)]
+    statuses = [client.post("/auth/change-password", json={"current_password": current, "new_password": new})
+                .status_code for current, new in zip(passwords, passwords[1:])]
+    assert statuses == [200] * 5 + [429]
+
+
+def test_forgot_password_counts_every_spelling_of_one_mailbox_together(client, alice, inbox):
+    # Full-width letters reach the same mailbox: "ｅ" is "e" once the address is normalised.
+    spellings = ["alice@example.com", "alice@\uff45xample.com", "alice@example\uff0ecom", "ALICE@EXAMPLE.COM"]
+    statuses = [client.post("/auth/forgot-password", json={"email": email},
+                            environ_base={"REMOTE_ADDR": f"203.0.113.{n}"}).status_code
+                for n, email in enumerate(spellings)]
+    assert statuses == [202, 202, 202, 429]
+    wait_for_mail()
+    assert len(inbox.messages) == 3
+
+
+def test_register_is_limited_per_address(client):
+    for number in range(10):
+        response = client.post("/auth/register", json={"username": f"user{number}", "email": f"u{number}@example.com",
+                                                       "password": PASSWORD})
+        assert response.status_code == 201
+    response = client.post("/auth/register", json={"username": "user10", "email": "u10@example.com",
+                                                   "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+
+
+def test_forgot_password_is_limited_per_email(client, alice):
+    for number in range(3):
+        response = client.post("/auth/forgot-password", json={"email": "alice@example.com"},
+                               environ_base={"REMOTE_ADDR": f"203.0.113.{number}"})
+        assert response.status_code == 202
+    response = client.post("/auth/forgot-password", json={"email": " ALICE@example.com"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.50"})
+    assert response.status_code == 429
+
+
+def test_forgot_password_is_limited_per_address(client):
+    for number in range(5):
+        assert client.post("/auth/forgot-password", json={"email": f"n{number}@example.com"}).status_code == 202
+    assert client.post("/auth/forgot-password", json={"email": "n6@example.com"}).status_code == 429
+
+
+def test_resend_verification_is_limited_per_email(client, alice):
+    for number in range(3):
+        response = client.post("/auth/resend-verification", json={"email": "alice@example.com"},
+                               environ_base={"REMOTE_ADDR": f"203.0.113.{number}"})
+        assert response.status_code == 202
+    response = client.post("/auth/resend-verification", json={"email": " ALICE@example.com"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.50"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many verification requests for this email: try again later"}
+
+
+def test_resend_verification_is_limited_per_address(client):
+    for number in range(5):
+        assert client.post("/auth/resend-verification", json={"email": f"n{number}@example.com"}).status_code == 202
+    assert client.post("/auth/resend-verification", json={"email": "n6@example.com"}).status_code == 429
+
+
+def test_email_changes_are_limited_per_account(app, client, alice):
+    # Each attempt checks the password and may mail two addresses. The count
+    # follows the account: a second session (a second stolen cookie) shares it.
+    login(client, PASSWORD)
+    other = app.test_client()
+    login(other, PASSWORD)
+    for browser in (client, other, client, other, client):
+        response = browser.post("/auth/change-email", json={"password": "a wrong guess, again",
+                                                            "new_email": "alice@new.example"})
+        assert response.status_code == 403
+    response = other.post("/auth/change-email", json={"password": PASSWORD, "new_email": "alice@new.example"})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many email changes: try again later"}
+
+
+def test_limits_are_configurable(app, alice):
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    login(app.test_client(), WRONG), login(app.test_client(), WRONG)
+    assert login(app.test_client(), PASSWORD).status_code == 429
+
+
+def test_each_app_has_limits_of_its_own(app, alice, tmp_path):
+    # Building a second app with the limiter off must not switch off the first
+    # one's (a single module-level Limiter would take the last app's settings).
+    other = create_app("testing", RATELIMIT_ENABLED=False,
+                       SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'other.sqlite'}")
+    with other.app_context():
+        db.create_all()
+    app.config.update(LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    other.config.update(LOGIN_LIMIT_PER_ADDRESS="2 per minute")
+    statuses = [login(app.test_client(), WRONG).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    assert [login(other.test_client(), WRONG).status_code for _ in range(3)] == [401, 401, 401]
+
+
+def test_a_forged_x_forwarded_for_does_not_dodge_the_limit(app, alice):
+    # With no proxy configured, the header is just text the client wrote.
+    for number in range(10):
+        login(app.test_client(), WRONG, **{"X-Forwarded-For": f"10.0.0.{number}"})
+    assert login(app.test_client(), PASSWORD, **{"X-Forwarded-For": "10.0.0.99"}).status_code == 429
+
+
+def test_behind_one_proxy_the_limit_follows_the_address_the_proxy_saw(tmp_path):
+    app = create_app("testing", TRUSTED_PROXY_COUNT=1, LOGIN_LIMIT_PER_ADDRESS="5 per minute",
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'proxy.sqlite'}")
+    with app.app_context():
+        db.create_all()
+    proxy = "127.0.0.1"
+    # The client wrote its own X-Forwarded-For entries; the proxy appended the real address.
+    for number in range(5):
+        login(app.test_client(), WRONG, address=proxy, **{"X-Forwarded-For": f"10.9.9.{number}, 198.51.100.7"})
+    assert login(app.test_client(), WRONG, address=proxy,
+                 **{"X-Forwarded-For": "10.9.9.99, 198.51.100.7"}).status_code == 429
+    # Another real client behind the same proxy is not blocked.
+    assert login(app.test_client(), WRONG, address=proxy,
+                 **{"X-Forwarded-For": "198.51.100.8"}).status_code == 401
+
+
+def test_storage_comes_from_the_environment(monkeypatch):
+    # Limiter off, so that no Redis client is needed to build the app.
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://redis.example:6379/0")
+    monkeypatch.setenv("TRUSTED_PROXY_COUNT", "2")
+    config = create_app("testing", RATELIMIT_ENABLED=False).config
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/0"
+    assert config["TRUSTED_PROXY_COUNT"] == 2

@@ -1,0 +1,124 @@
+"""A million codes can't be tried: whoever has the password gets a handful of
+guesses at the second factor, and can't lock the owner out with them."""
+import pytest
+
+from authapp import two_factor
+from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+
+PASSWORD = "correct horse battery staple"
+ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
+WRONG = "000000"  # the stopped clock makes sure it is not alice's code (see the fixture)
+
+
+def log_in(browser, address="203.0.113.7"):
+    response = browser.post("/auth/login", json={"username": "alice", "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": address})
+    assert response.status_code == 200
+    return browser
+
+
+def guess(browser, digits=WRONG, address="203.0.113.7"):
+    return browser.post("/auth/login/2fa", json={"code": digits}, environ_base={"REMOTE_ADDR": address}).status_code
+
+
+@pytest.fixture
+def secret(client, clock):
+    """Alice has two-factor on (her browser, `client`, is known) and has logged out."""
+    client.post("/auth/register", json=ALICE)
+    client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    client.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
+    client.post("/auth/logout")
+    while WRONG in {clock.code(secret, steps) for steps in range(-1, 4)}:
+        clock.tick(5)  # one chance in a hundred thousand: then take other steps
+    return secret
+
+
+def test_each_password_entry_gets_five_guesses(app, secret, clock):
+    attacker = log_in(app.test_client())
+    assert [guess(attacker) for _ in range(5)] == [401] * 5
+    response = attacker.post("/auth/login/2fa", json={"code": clock.code(secret, 1)})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many codes for this login: try again later"}
+    log_in(attacker)  # typing the password again gives a new pending login, and five more
+    assert guess(attacker, clock.code(secret, 1)) == 200
+
+
+def test_an_attacker_with_the_password_gets_ten_guesses_an_hour(app, secret, clock):
+    # New password entries, new browsers, new addresses: the account's count goes on.
+    statuses = []
+    for number in range(3):
+        address = f"198.51.100.{number}"
+        attacker = log_in(app.test_client(), address)
+        statuses += [guess(attacker, address=address) for _ in range(4)]
+    assert statuses == [401] * 10 + [429] * 2
+    late = log_in(app.test_client(), "192.0.2.99")
+    assert guess(late, clock.code(secret, 1), "192.0.2.99") == 429  # even the right code waits
+
+
+def test_simultaneous_guesses_cannot_outrun_the_limit(app, secret, monkeypatch):
+    # Eight guesses at one pending login at the same instant. Inside the view,
+    # each waits until five are there: counted on arrival, the other three never
+    # get in; counted any later, all eight would.
+    cookie = log_in(app.test_client()).get_cookie("session").value
+    held_at_a_barrier(monkeypatch, two_factor, "proves_second_factor", 5)
+
+    def from_a_copy_of_the_browser():
+        copy = app.test_client()
+        copy.set_cookie("session", cookie)
+        return copy.post("/auth/login/2fa", json={"code": WRONG})
+
+    statuses = all_at_once(*[from_a_copy_of_the_browser] * 8)
+    assert sorted(statuses) == [401] * 5 + [429] * 3
+
+
+def test_the_owners_known_browser_gets_in_while_the_account_is_locked(app, client, secret, clock):
+    # The attack on the owner: use the stolen password to burn the account's
+    # guesses. Her own browser has an allowance of its own, as for passwords.
+    for number in range(3):
+        attacker = log_in(app.test_client(), f"198.51.100.{number}")
+        for _ in range(4):
+            guess(attacker, address=f"198.51.100.{number}")
+    log_in(client)
+    assert guess(client, clock.code(secret, 1)) == 200
+
+
+def test_a_known_browser_has_ten_guesses_an_hour_of_its_own(app, client, secret, clock):
+    # Whoever holds the owner's browser doesn't get unlimited guesses either.
+    statuses = []
+    for _ in range(3):
+        log_in(client)
+        statuses += [guess(client) for _ in range(4)]
+    assert statuses == [401] * 10 + [429] * 2
+    stranger = log_in(app.test_client(), "192.0.2.99")  # ...and that locks only her browser
+    assert guess(stranger, clock.code(secret, 1), "192.0.2.99") == 200
+
+
+def test_a_password_reset_makes_no_browser_known_for_the_codes(app, secret, inbox):
+    # The mailbox is no second factor: whoever has it could otherwise reset the
+    # password again and again and get a new allowance of codes each time.
+    attacker = app.test_client()
+    attacker.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    wait_for_mail()
+    token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
+    attacker.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"})
+    for number in range(3):
+        assert attacker.post("/auth/login", json={"username": "alice", "password": "a brand new passphrase"},
+                             environ_base={"REMOTE_ADDR": f"198.51.100.{number}"}).status_code == 200
+        statuses = [guess(attacker, address=f"198.51.100.{number}") for _ in range(4)]
+    assert statuses == [401, 401, 429, 429]
+    response = attacker.post("/auth/login/2fa", json={"code": WRONG})
+    assert response.get_json() == {"error": "too many codes for this account: try again later"}
+
+
+def test_setup_confirm_and_disable_share_ten_tries_an_hour(client):
+    # Each checks the password or a code: a stolen session gets few guesses at either.
+    client.post("/auth/register", json=ALICE)
+    client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    wrong = {"password": "not my password at all", "code": "123456"}
+    statuses = [client.post(path, json=wrong).status_code
+                for path in ["/auth/2fa/setup", "/auth/2fa/confirm", "/auth/2fa/disable"] * 4]
+    assert statuses == [403, 400, 403] * 3 + [403] + [429] * 2
+    response = client.post("/auth/2fa/setup", json={"password": PASSWORD})
+    assert response.status_code == 429
+    assert response.get_json() == {"error": "too many two-factor changes: try again later"}
