@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, passwords, two_factor, verification
+from . import auth, passkeys, passwords, two_factor, verification
 from .cli import register_commands
 from .config import allowed_origins, load_config
 from .errors import register_error_handlers
@@ -35,6 +35,7 @@ def create_app(config=None, **overrides):
     app.register_blueprint(passwords.bp)
     app.register_blueprint(verification.bp)
     app.register_blueprint(two_factor.bp)
+    app.register_blueprint(passkeys.bp)
     app.add_url_rule("/", view_func=status)
     init_limits(app)  # wraps the views registered above in their rate limits
     return app

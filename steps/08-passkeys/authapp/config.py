@@ -99,6 +99,31 @@ class Config:
     # Setting up, confirming and turning off two-factor, together: each asks for
     # the password or a code, so a stolen session gets few guesses at either.
     TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
+    # Passkeys (WebAuthn, passkeys.py). The RP ID ("relying party") is the domain
+    # a passkey is bound to: the browser makes and hands out passkeys only to pages
+    # on that domain or below it, so a look-alike site never gets one of ours.
+    # The origin is the front end's exact scheme, host and port, which the
+    # browser writes into what the passkey signs. These two fit the browser
+    # client on http://localhost:3000 (browsers treat localhost as secure without
+    # HTTPS; an IP address such as 127.0.0.1 can't be an RP ID). In production:
+    # your domain, e.g. example.com, and the front end's https:// origin.
+    WEBAUTHN_RP_ID = "localhost"
+    WEBAUTHN_ORIGIN = "http://localhost:3000"
+    WEBAUTHN_RP_NAME = "Flask Auth"  # what the browser shows when it asks for the passkey
+    # Between the options and the answer: the W3C's suggested time for the user
+    # to unlock the authenticator. The browser is told the same.
+    PASSKEY_CEREMONY_MAX_AGE = timedelta(minutes=5)
+    # An answer from an authenticator carries its key and, maybe, certificates:
+    # more than MAX_CONTENT_LENGTH, on these routes only.
+    PASSKEY_MAX_CONTENT_LENGTH = 16 * 1024
+    PASSKEYS_PER_ACCOUNT = 10
+    # Nobody can guess a signature, so these limits are about floods: every
+    # request for options stores a challenge, and every answer costs a check.
+    # Per address, options and answers together: 10 passkey logins a minute.
+    PASSKEY_LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
+    # Adding and removing passkeys, together: each asks for the password, so a
+    # stolen session gets few guesses at it.
+    PASSKEY_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -167,6 +192,8 @@ ENVIRONMENT = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRUSTED_PROXY_COUNT": "TRUSTED_PROXY_COUNT",
     "TOTP_ENCRYPTION_KEY": "TOTP_ENCRYPTION_KEY",
+    "WEBAUTHN_RP_ID": "WEBAUTHN_RP_ID",
+    "WEBAUTHN_ORIGIN": "WEBAUTHN_ORIGIN",
 }
 
 

@@ -59,6 +59,16 @@ def init_limits(app):
     changes = limit("TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT", account_key, "too many two-factor changes", shared=True)
     for endpoint in ("two_factor.setup", "two_factor.confirm", "two_factor.disable"):
         protect(app, endpoint, changes)  # one count for the three
+    # Passkeys: nobody guesses a signature, so a login needs no count per name
+    # or account; per address, against floods (each options request stores a
+    # challenge). Adding and removing ask for the password: few guesses at it.
+    passkey_logins = limit("PASSKEY_LOGIN_LIMIT_PER_ADDRESS", get_remote_address,
+                           "too many passkey logins from your address", shared=True)
+    for endpoint in ("passkeys.login_options", "passkeys.login_verify"):
+        protect(app, endpoint, passkey_logins)
+    passkey_changes = limit("PASSKEY_CHANGE_LIMIT_PER_ACCOUNT", account_key, "too many passkey changes", shared=True)
+    for endpoint in ("passkeys.register_options", "passkeys.register_verify", "passkeys.remove"):
+        protect(app, endpoint, passkey_changes)
 
 
 def make_limit(limiter, setting, key, message, shared=False, **options):

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from authapp import create_app
 from authapp.extensions import db
+from authenticator import SoftwareAuthenticator
 
 
 # What a deployment sets in the environment: a long random key, a mail server,
@@ -126,6 +127,12 @@ def clock(monkeypatch):
     stopped = Clock()
     monkeypatch.setattr(totp, "now", stopped.read)
     return stopped
+
+
+@pytest.fixture
+def authenticator():
+    """A passkey authenticator in software (authenticator.py), with the browser's part."""
+    return SoftwareAuthenticator()
 
 
 def held_at_a_barrier(monkeypatch, owner, name, parties):

@@ -87,3 +87,19 @@ def test_any_http_exception_is_json(app):
     assert response.status_code == 418
     assert "error" in response.get_json()
 
+
+
+def test_the_passkey_defaults_fit_the_browser_client_on_localhost():
+    # The client on http://localhost:3000: its host is the RP ID, and the API
+    # already lets that origin call it (CORS) and sends links there.
+    config = create_app("testing").config
+    assert config["WEBAUTHN_RP_ID"] == "localhost"
+    assert config["WEBAUTHN_ORIGIN"] == config["FRONTEND_URL"] == "http://localhost:3000"
+    assert config["WEBAUTHN_ORIGIN"] in config["CORS_ORIGINS"].split(",")
+
+
+def test_the_passkey_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WEBAUTHN_RP_ID", "example.com")
+    monkeypatch.setenv("WEBAUTHN_ORIGIN", "https://app.example.com")
+    config = create_app("testing").config
+    assert (config["WEBAUTHN_RP_ID"], config["WEBAUTHN_ORIGIN"]) == ("example.com", "https://app.example.com")

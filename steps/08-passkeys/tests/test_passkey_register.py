@@ -1,0 +1,131 @@
+"""Adding a passkey (logged in, with the password again): options for the
+browser, then the authenticator's answer, checked by py_webauthn."""
+import base64
+
+import pytest
+
+from authapp.extensions import db
+from authapp.models import Passkey
+from authenticator import PASSWORD, SoftwareAuthenticator, add_passkey, unb64url
+from conftest import wait_for_mail
+
+ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
+BOB = {"username": "bob", "email": "bob@example.com", "password": "bob has his own long passphrase"}
+
+
+def options(browser, password=PASSWORD, **fields):
+    return browser.post("/auth/passkeys/register/options", json={"password": password, **fields})
+
+
+@pytest.fixture
+def alice(client):
+    """Alice has registered, followed her link and logged in with her password."""
+    client.post("/auth/register", json=ALICE)
+    client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    return client
+
+
+def test_adding_a_passkey_asks_for_the_password_again(alice):
+    # A session left open on a shared computer must not be enough to add a way in.
+    response = options(alice, "not my password at all")
+    assert response.status_code == 403
+    assert response.get_json()["fields"] == {"password": "is not your password"}
+    assert "challenge" not in response.get_json()
+
+
+def test_adding_or_listing_passkeys_needs_a_login(client, authenticator):
+    assert options(client).status_code == 401
+    assert client.post("/auth/passkeys/register/verify", json={}).status_code == 401
+    assert client.get("/auth/passkeys").status_code == 401
+
+
+def test_an_unverified_account_cannot_add_a_passkey(plain_client):
+    # No login before the mailbox is proven (step 06), so no session to add one
+    # with: every passkey belongs to an account with a verified address.
+    plain_client.post("/auth/register", json=ALICE)
+    assert plain_client.post("/auth/login", json={"username": "alice", "password": PASSWORD}).status_code == 403
+    assert options(plain_client).status_code == 401
+
+
+def test_the_options_ask_for_a_discoverable_passkey_with_user_verification(alice):
+    response = options(alice, name="phone")
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["rp"] == {"id": "localhost", "name": "Flask Auth"}
+    assert answer["user"]["name"] == "alice" and answer["user"]["displayName"] == "alice"
+    assert len(unb64url(answer["user"]["id"])) == 64  # random, not the account's id
+    assert answer["authenticatorSelection"] == {"residentKey": "required", "requireResidentKey": True,
+                                                "userVerification": "required"}
+    assert answer["attestation"] == "none"
+    assert answer["timeout"] == 5 * 60 * 1000
+    assert {"type": "public-key", "alg": -7} in answer["pubKeyCredParams"]  # ES256, which every authenticator has
+    assert answer["excludeCredentials"] == []
+
+
+def test_challenges_are_random_and_new_every_time(client, alice):
+    challenges = [unb64url(options(alice).get_json()["challenge"]) for _ in range(5)]
+    challenges.append(unb64url(client.post("/auth/passkeys/login/options").get_json()["challenge"]))
+    assert len(set(challenges)) == 6
+    assert all(len(challenge) >= 16 for challenge in challenges)  # WebAuthn asks for 16 bytes at least
+
+
+def test_a_new_passkey_is_stored_and_listed(app, alice, authenticator):
+    response = add_passkey(alice, authenticator, name="laptop")
+    assert response.status_code == 201
+    passkey = response.get_json()["passkey"]
+    assert {"id", "name", "created_at"} <= set(passkey) and passkey["name"] == "laptop"
+    assert alice.get("/auth/passkeys").get_json() == {"passkeys": [passkey]}
+    with app.app_context():
+        stored = db.session.scalars(db.select(Passkey)).one()
+        assert stored.credential_id == authenticator.credentials[0].id
+        assert stored.user_handle == authenticator.credentials[0].user_handle
+        assert stored.sign_count == 0 and not stored.backup_eligible and not stored.backed_up
+        # The public key only: nothing here signs anything.
+        assert b"PRIVATE" not in stored.public_key and len(stored.public_key) < 100
+
+
+def test_a_name_is_optional(alice, authenticator):
+    response = add_passkey(alice, authenticator, name="")
+    assert response.get_json()["passkey"]["name"] == "passkey"
+    assert options(alice, name="x" * 65).get_json()["fields"] == {"name": "must be at most 64 characters"}
+
+
+def test_every_passkey_of_an_account_has_the_same_user_handle(alice, authenticator):
+    # The authenticator replaces its old passkey for the same account rather
+    # than keep two; and the one it has is named, so it makes no second one.
+    add_passkey(alice, authenticator)
+    second = options(alice).get_json()
+    assert unb64url(second["user"]["id"]) == authenticator.credentials[0].user_handle
+    assert second["excludeCredentials"] == [{"type": "public-key",
+                                             "id": base64.urlsafe_b64encode(authenticator.credentials[0].id)
+                                             .rstrip(b"=").decode()}]
+
+
+def test_a_passkey_belongs_to_one_account(app, alice, authenticator):
+    # Bob sends Alice's credential id with a key of his own. The UNIQUE
+    # constraint refuses it: one credential id, one account.
+    add_passkey(alice, authenticator)
+    bob = app.test_client()
+    bob.post("/auth/register", json=BOB)
+    bob.post("/auth/login", json={"username": "bob", "password": BOB["password"]})
+    copy = add_passkey(bob, SoftwareAuthenticator(), password=BOB["password"],
+                       credential_id=authenticator.credentials[0].id)
+    assert copy.status_code == 409
+    assert copy.get_json() == {"error": "this passkey is registered already"}
+    assert bob.get("/auth/passkeys").get_json() == {"passkeys": []}
+
+
+def test_adding_a_passkey_is_mailed_to_the_owner(alice, authenticator, inbox):
+    add_passkey(alice, authenticator, name="laptop")
+    wait_for_mail()
+    (mail,) = [message for message in inbox.messages if message["Subject"] == "A passkey was added to your account"]
+    assert mail["To"] == "alice@example.com" and '"laptop"' in mail.get_content()
+
+
+def test_an_account_has_ten_passkeys_at_most(app, alice):
+    app.config["PASSKEY_CHANGE_LIMIT_PER_ACCOUNT"] = "100 per hour"  # this test is about the cap
+    for _ in range(10):
+        assert add_passkey(alice, SoftwareAuthenticator()).status_code == 201
+    response = options(alice)
+    assert response.status_code == 409
+    assert response.get_json() == {"error": "an account can have 10 passkeys at most: remove one first"}
