@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Try it: the requests this step's page shows, each with the answer it got.
 #
-# Start the step on an empty database (from the repository root: `make try STEP=07`
+# Start the step on an empty database (from the repository root: `make try STEP=08`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=07 2>&1 | tee server.log` in one terminal and copy the
-# commands from the page into another, in the same folder, one at a time, with
-# the virtual environment active (`source .venv/bin/activate`: pyotp plays the
-# authenticator app). `bash walkthrough.sh` runs them all at once.
+# with `make run STEP=08 2>&1 | tee server.log` in one terminal and copy the
+# commands from the page into another, in the same folder, one at a time.
+# `bash walkthrough.sh` runs them all at once.
+#
+# A passkey answers with a signature that only a browser and an authenticator
+# (a phone, a laptop, a security key) can make: curl can't. So this shows what
+# curl can: the options, the list, and the refusals. The browser client
+# (`make run STEP=08` and `make client`, then http://localhost:3000) adds a
+# passkey and signs in with it.
 #
 # The page is made from this file: "## " lines are its prose, each group of
 # command lines is one copyable block, and "#> " lines are what the repository's
@@ -32,104 +37,80 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
 #> status 200
 #> prints "username":"alice"
 
-## Turning two-factor on starts with the password again: a session left open
-## on a shared computer is not enough. The answer holds a new secret three ways:
-## as text to type into an app, as an `otpauth://` link, and as a QR code (SVG).
-## The secret is new every time, so this command saves the answer in
-## `setup.json` and shows only the headers (`-D -`):
-curl -D - -o setup.json -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa/setup \
+## She has no passkey yet:
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/passkeys
+#> status 200
+#> prints {"passkeys":[]}
+
+## Adding one starts with the password again: a session left open on a shared
+## computer must not be enough to add a way in. The answer is the options for
+## the browser's `navigator.credentials.create()`, with a new random challenge
+## each time, so this command saves them in `options.json` and shows only the
+## headers (`-D -`). The session cookie now also names this ceremony.
+curl -D - -o options.json -b alice.txt -c alice.txt \
+  http://127.0.0.1:5000/auth/passkeys/register/options \
   -H 'Content-Type: application/json' \
-  -d '{"password": "correct horse battery staple"}'
+  -d '{"password": "correct horse battery staple", "name": "laptop"}'
 #> status 200
 #> header Content-Type: application/json
 
-## Nothing has changed yet: two-factor is still off.
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa
-#> status 200
-#> prints {"enabled":false,"recovery_codes_left":0}
+## What they ask for: a passkey for the RP ID `localhost` (the domain of the
+## browser client), discoverable (`residentKey`: the authenticator keeps the
+## account, so a login needs no username), and a PIN or fingerprint before
+## every signature (`userVerification`). The challenge is 64 random bytes
+## (86 characters of base64url), and the browser gets 5 minutes to answer.
+python3 -c 'import json; o = json.load(open("options.json"))
+print(o["rp"], o["user"]["name"], o["authenticatorSelection"], o["timeout"], len(o["challenge"]))'
+#> prints 'residentKey': 'required', 'userVerification': 'required'} 300000 86
 
-## Save the QR code as `qr.svg`, open it in a browser and scan it with an
-## authenticator app on your phone. Here, pyotp plays the app: it reads the
-## secret and computes the code the app shows now.
-python3 -c 'import json; open("qr.svg", "w").write(json.load(open("setup.json"))["qr_svg"])'
-SECRET=$(python3 -c 'import json; print(json.load(open("setup.json"))["secret"])')
-CODE=$(python3 -c "import pyotp; print(pyotp.TOTP('$SECRET').now())")
-
-## The code proves that the app has the secret, and turns two-factor on. The
-## answer shows ten recovery codes, this once: keep them somewhere safe (here,
-## in `codes.json`). Every other session of Alice's has ended; this one has a
-## new id.
-curl -D - -o codes.json -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa/confirm \
+## Only an authenticator can answer them. Anything else is refused before
+## py_webauthn even looks for a signature:
+curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/passkeys/register/verify \
   -H 'Content-Type: application/json' \
-  -d "{\"code\": \"$CODE\"}"
+  -d '{"id": "bWFkZSB1cA", "type": "public-key"}'
+#> status 400
+#> prints not an authenticator's answer
+
+## Logging in with a passkey needs no login, no username and no password: the
+## options name no account (`allowCredentials` is empty), so the authenticator
+## offers whatever passkey it has for this site. Bob's browser asks:
+curl -D - -o login.json -b bob.txt -c bob.txt -X POST \
+  http://127.0.0.1:5000/auth/passkeys/login/options
 #> status 200
-#> header Set-Cookie: HttpOnly
 
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa
-#> status 200
-#> prints {"enabled":true,"recovery_codes_left":10}
+python3 -c 'import json; o = json.load(open("login.json"))
+print(o["rpId"], o["allowCredentials"], o["userVerification"])'
+#> prints localhost [] required
 
-## From now on the right password starts no session: it only says that a code
-## is needed, and leaves a pending login in this browser's cookie.
-curl -i -b alice.txt -c alice.txt -X POST http://127.0.0.1:5000/auth/logout
-#> status 204
-
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+## An answer in the right shape, for a passkey this server doesn't know (made
+## up, removed, or another site's): refused.
+curl -i -b bob.txt -c bob.txt http://127.0.0.1:5000/auth/passkeys/login/verify \
   -H 'Content-Type: application/json' \
-  -d '{"username": "alice", "password": "correct horse battery staple"}'
-#> status 200
-#> prints {"two_factor_required":true}
-
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/me
+  -d '{"id": "bWFkZSB1cA", "rawId": "bWFkZSB1cA", "type": "public-key",
+       "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA",
+                    "signature": "AAAA", "userHandle": "AAAA"}}'
 #> status 401
+#> prints it is not registered here
 
-## The code that turned two-factor on has been used: it opens nothing, even
-## within its 30 seconds.
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
+## That answer used the challenge up: every answer needs new options, so nobody
+## can try again and again, or replay an answer they saw.
+curl -i -b bob.txt -c bob.txt http://127.0.0.1:5000/auth/passkeys/login/verify \
   -H 'Content-Type: application/json' \
-  -d "{\"code\": \"$CODE\"}"
-#> status 401
-#> prints invalid code
+  -d '{"id": "bWFkZSB1cA", "rawId": "bWFkZSB1cA", "type": "public-key",
+       "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA",
+                    "signature": "AAAA", "userHandle": "AAAA"}}'
+#> status 400
+#> prints no passkey login is waiting in this browser
 
-## The app's next code does (pyotp computes it for 30 seconds from now; an app
-## makes you wait for it). The session starts here, with a new id:
-CODE=$(python3 -c "import time, pyotp; print(pyotp.TOTP('$SECRET').at(time.time() + 30))")
-
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
+## Removing a passkey takes the password too (and ends every session of the
+## account, in case a lost phone had one). Alice has none with this id:
+curl -i -b alice.txt -c alice.txt -X DELETE http://127.0.0.1:5000/auth/passkeys/1 \
   -H 'Content-Type: application/json' \
-  -d "{\"code\": \"$CODE\"}"
-#> status 200
-#> prints "username":"alice"
-#> header Set-Cookie: HttpOnly
+  -d '{"password": "not my password at all"}'
+#> status 403
 
-## Lost the phone? A recovery code takes the place of the code, once:
-RECOVERY=$(python3 -c 'import json; print(json.load(open("codes.json"))["recovery_codes"][0])')
-
-curl -i -b alice.txt -c alice.txt -X POST http://127.0.0.1:5000/auth/logout
-#> status 204
-
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+curl -i -b alice.txt -c alice.txt -X DELETE http://127.0.0.1:5000/auth/passkeys/1 \
   -H 'Content-Type: application/json' \
-  -d '{"username": "alice", "password": "correct horse battery staple"}'
-#> status 200
-#> prints {"two_factor_required":true}
-
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login/2fa \
-  -H 'Content-Type: application/json' \
-  -d "{\"recovery_code\": \"$RECOVERY\"}"
-#> status 200
-#> prints "username":"alice"
-
-## Turning two-factor off takes the password and a code (or, with the phone
-## gone, another recovery code):
-RECOVERY=$(python3 -c 'import json; print(json.load(open("codes.json"))["recovery_codes"][1])')
-
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/2fa/disable \
-  -H 'Content-Type: application/json' \
-  -d "{\"password\": \"correct horse battery staple\", \"recovery_code\": \"$RECOVERY\"}"
-#> status 200
-#> prints two-factor authentication is off
-
-## ...and Alice hears of it at once, in case it wasn't her:
-grep -A 2 'Subject: Two-factor authentication is off' server.log
-#> prints Logging in to alice now takes the password alone.
+  -d '{"password": "correct horse battery staple"}'
+#> status 404
+#> prints you have no passkey with this id
