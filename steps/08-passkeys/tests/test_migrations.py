@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 import authapp
 from authapp.extensions import db
 from authapp.models import User, add_user, hash_password
-from authenticator import SoftwareAuthenticator, add_passkey
+from conftest import SoftwareAuthenticator, add_passkey
 
 # Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -95,7 +95,8 @@ def test_the_passkey_migration_leaves_the_users_table_alone(step_07_database):
 
 
 def users_columns():
-    return [(column["name"], str(column["type"]), column["nullable"]) for column in inspect(db.engine).get_columns("users")]
+    columns = inspect(db.engine).get_columns("users")
+    return [(column["name"], str(column["type"]), column["nullable"]) for column in columns]
 
 
 def test_the_passkey_downgrade_removes_its_tables(step_07_database):

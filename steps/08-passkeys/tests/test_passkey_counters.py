@@ -8,8 +8,7 @@ import pytest
 from authapp import passkeys
 from authapp.extensions import db
 from authapp.models import Passkey
-from authenticator import BS, PASSWORD, UP, UV, SoftwareAuthenticator, add_passkey, sign_in
-from conftest import all_at_once, held_at_a_barrier
+from conftest import BS, PASSWORD, UP, UV, SoftwareAuthenticator, add_passkey, all_at_once, held_at_a_barrier, sign_in
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 

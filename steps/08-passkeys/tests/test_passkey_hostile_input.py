@@ -7,7 +7,7 @@ import json
 import cbor2
 import pytest
 
-from authenticator import PASSWORD, SoftwareAuthenticator, add_passkey, b64url, unb64url
+from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, b64url, unb64url
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 

@@ -2,7 +2,7 @@
 has no count per name or per account: the limit per address is against
 floods (each request for options stores a challenge). Adding and removing
 ask for the password, so a stolen session gets few guesses at it."""
-from authenticator import PASSWORD, add_passkey, sign_in
+from conftest import PASSWORD, add_passkey, sign_in
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 

@@ -4,7 +4,7 @@ import pyotp
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from authenticator import PASSWORD, UV, add_passkey, b64url, sign_in, unb64url
+from conftest import PASSWORD, UV, add_passkey, b64url, sign_in, unb64url
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 

@@ -6,8 +6,7 @@ import pytest
 
 from authapp.extensions import db
 from authapp.models import Passkey
-from authenticator import PASSWORD, SoftwareAuthenticator, add_passkey, unb64url
-from conftest import wait_for_mail
+from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, unb64url, wait_for_mail
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 BOB = {"username": "bob", "email": "bob@example.com", "password": "bob has his own long passphrase"}

@@ -1,10 +1,10 @@
 """Listing and removing passkeys, and the way back in when the last one is gone."""
 import pytest
 
-from authenticator import PASSWORD, SoftwareAuthenticator, add_passkey, sign_in
-from conftest import wait_for_mail
+from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, sign_in, wait_for_mail
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
+BOB = {"username": "bob", "password": "bob has his own phrase"}
 
 
 @pytest.fixture
@@ -49,8 +49,8 @@ def test_removing_a_passkey_ends_every_other_session(app, client, passkey_id, au
 
 def test_nobody_else_can_see_or_remove_your_passkey(app, passkey_id):
     bob = app.test_client()
-    bob.post("/auth/register", json={"username": "bob", "email": "bob@example.com", "password": "bob has his own phrase"})
-    bob.post("/auth/login", json={"username": "bob", "password": "bob has his own phrase"})
+    bob.post("/auth/register", json={**BOB, "email": "bob@example.com"})
+    bob.post("/auth/login", json=BOB)
     assert bob.get("/auth/passkeys").get_json() == {"passkeys": []}
     response = remove(bob, passkey_id, "bob has his own phrase")
     assert response.status_code == 404  # the same answer as for an id nobody has
@@ -65,7 +65,8 @@ def test_removing_needs_a_login(app, passkey_id):
 def test_removing_is_mailed_to_the_owner(client, passkey_id, inbox):
     remove(client, passkey_id)
     wait_for_mail()
-    (mail,) = [message for message in inbox.messages if message["Subject"] == "A passkey was removed from your account"]
+    (mail,) = [message for message in inbox.messages
+               if message["Subject"] == "A passkey was removed from your account"]
     assert mail["To"] == "alice@example.com" and '"laptop"' in mail.get_content()
 
 
