@@ -80,6 +80,8 @@ def site_url():
 # ---- what the browser records on each page (JavaScript run in the page)
 
 COPY_TEXTS = """() => [...document.querySelectorAll('.try-command')].map(block => {
+  const folded = block.closest('details');  // a long "Try it" is folded: a reader opens it to copy
+  if (folded) folded.open = true;
   const code = block.querySelector('pre > code');
   // What Material's copy button copies: the nearest data-copy, else the code's text.
   const holder = code.closest('[data-copy]');
