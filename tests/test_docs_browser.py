@@ -147,7 +147,11 @@ def visit_all(site_url):
 
     def visit(page, problems, viewport_name, path):
         problems.clear()
-        page.goto(f"{site_url}/{path}", wait_until="load")
+        response = page.goto(f"{site_url}/{path}", wait_until="load")
+        if response is None or response.status != 200:  # a page the build didn't make: say so, don't wait
+            record[(viewport_name, path)] = {"problems": [f"{path} answered {response and response.status}"],
+                                             "missing": True}
+            return
         page.wait_for_function("() => window.document$ !== undefined && document.querySelector('.md-code__nav, "
                                "article:not(:has(pre))')")  # Material's script has set the page up
         found = {"problems": list(problems)}
@@ -240,8 +244,11 @@ def record(site_url):
     return visit_all(site_url)
 
 
-def step_record(record, step):
-    return record[("desktop", STEP_PAGES[step.name])]
+def step_record(record, step, viewport="desktop"):
+    found = record.get((viewport, STEP_PAGES[step.name]))
+    assert found and not found.get("missing"), (
+        f"{STEP_PAGES[step.name]} is not in the site ({found and found['problems']}): write docs/steps/{step.name}.md")
+    return found
 
 
 # ---- the tests
@@ -321,7 +328,7 @@ def test_no_page_is_wider_than_a_phone_outside_code_blocks(record):
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
 def test_the_step_page_fits_a_phone(record, step):
-    fit = record[("phone", STEP_PAGES[step.name])]["fit"]
+    fit = step_record(record, step, "phone")["fit"]
     assert fit["overflow"] == [] and fit["scrollWidth"] <= fit["width"], fit
 
 
