@@ -117,12 +117,14 @@ TOO_WIDE = """() => {
   document.querySelectorAll('details:not(.complete-diff)').forEach(d => d.open = true);
   const width = document.documentElement.clientWidth;
   const found = [];
-  const outsideCode = 'body *:not(pre *, .highlight *, .md-sidebar *, .md-search *, .md-tooltip2 *, svg *, details.complete-diff *)';
+  const outsideCode = 'body *:not(pre *, .highlight *, .md-sidebar *, .md-search *, .md-tooltip2 *, svg *, '
+                      + 'details.complete-diff *)';
   for (const el of document.querySelectorAll(outsideCode)) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || box.right <= 0) continue;  // hidden, or a closed drawer
     if (box.right > width + 1 || box.width > width + 1) {
-      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent || '').trim().slice(0, 50)}"`
+      const text = (el.textContent || '').trim().slice(0, 50);
+      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${text}"`
                  + ` is ${Math.round(box.width)} px wide, right edge at ${Math.round(box.right)}`);
     }
   }
@@ -166,7 +168,8 @@ def visit_all(site_url):
             response = page.request.get(urljoin(page.url, found["download_href"]))
             found["download"] = (response.status, response.headers.get("content-type"), response.body())
         if path == "index.html" and viewport_name == "desktop":
-            found["repository_zip"] = page.request.get(urljoin(page.url, "downloads/flask-auth-step-by-step.zip")).status
+            repository_zip = urljoin(page.url, "downloads/flask-auth-step-by-step.zip")
+            found["repository_zip"] = page.request.get(repository_zip).status
             look_and_toggle_dark_mode(page)
         if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "desktop":
             found["hovered_tooltip"] = hover_a_term(page)

@@ -182,7 +182,8 @@ def test_every_step_with_the_api_added_its_user(chain):
         assert registered == {f"user{step.name[:2]}": 201}, f"{step.name}: {registered}"
 
 
-WRAPPING_STEPS = [step for step in STEPS if list((step / "migrations" / "versions").glob("*wrap_legacy_password_hashes.py"))]
+WRAPPING_STEPS = [step for step in STEPS
+                  if list((step / "migrations" / "versions").glob("*wrap_legacy_password_hashes.py"))]
 
 
 @pytest.mark.parametrize("step", WRAPPING_STEPS, ids=[step.name for step in WRAPPING_STEPS])

@@ -23,7 +23,6 @@ import sys
 import threading
 import urllib.request
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -47,7 +46,7 @@ def checked(tmp_path_factory):
     learner = Learner(clone(base / "repository"), base / "bin")
     workspace = learner.repository / "workspace"
 
-    no_migration = copy_of("03", workspace / "03-sessions", without=["0002_*"])
+    copy_of("03", workspace / "03-sessions", without=["0002_*"])  # no migration
 
     never_answers = copy_of("01", base / "my-first-app")  # any folder name: the step is given
     edit(never_answers / "authapp" / "__init__.py", "    return app\n",
@@ -366,7 +365,8 @@ def test_learner_leftovers_are_ignored_by_git_and_never_copied(tmp_path):
     step = steps.find_step("03")
     leftovers = [step / name for name in LEARNER_FILES]
     assert steps.git_ignored(leftovers, ROOT) == set(leftovers)
-    lesson = [step / "README.md", step / "authapp" / "auth.py", steps.find_step("05") / "authapp/data/common-passwords.txt"]
+    lesson = [step / "README.md", step / "authapp" / "auth.py",
+              steps.find_step("05") / "authapp/data/common-passwords.txt"]
     assert steps.git_ignored(lesson, ROOT) == set()
     # Without git (a downloaded zip), .gitignore is read directly; and `start` copies only the lesson.
     learner = Learner(clone(tmp_path / "repository"), tmp_path / "bin")

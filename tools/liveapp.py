@@ -158,8 +158,9 @@ def migration_drift(output, shown_folder, learner_folder):
     """`flask db check` found models and migrations that disagree: say what, in words."""
     differences = []
     for kind, what, name in re.findall(r"Detected (added|removed) (table|column) '([\w.]+)'", output):
-        differences.append("%s `%s` is %s" % (what, name, "in your models, but no migration creates it" if kind == "added"
-                                                else "made by a migration, but your models don't have it"))
+        where = ("in your models, but no migration creates it" if kind == "added"
+                 else "made by a migration, but your models don't have it")
+        differences.append("%s `%s` is %s" % (what, name, where))
     if not differences:
         differences = [line.split("Detected ", 1)[1] for line in output.splitlines() if "Detected " in line]
     if not differences:
