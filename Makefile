@@ -4,7 +4,8 @@
 # command needs, first. `make` or `make help` lists them all (tools/commands.py).
 #   make run                   run the last step on http://127.0.0.1:5000
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
-#   make test                  every step's tests, the repository checks, the docs build
+#   make test                  ruff, every step's tests, the repository checks, the docs build
+#   make lint                  ruff alone (ruff.toml)
 
 PYTHON ?= python3
 TOOLS  := $(PYTHON) -m tools
@@ -26,7 +27,7 @@ DEV_READY  := setup-dev
 PROD_READY := setup-prod
 
 .DEFAULT_GOAL := help
-.PHONY: help setup doctor run test setup-app setup-dev setup-prod
+.PHONY: help setup doctor run test lint setup-app setup-dev setup-prod
 
 help:
 	@$(TOOLS) help
@@ -49,6 +50,9 @@ run:
 
 test:
 	@$(TOOLS) test
+
+lint: $(DEV_READY)
+	$(BIN)/python -m ruff check .
 
 # --- Learner and instructor tools (tools/) ------------------------------------
 #   make start STEP=3      copy step 02 into workspace/03-sessions: write step 03 there yourself
