@@ -164,7 +164,7 @@ def test_an_old_python_gets_a_clear_message_and_nothing_is_installed(tmp_path):
 
 def test_the_entry_point_reads_on_old_pythons():
     """The modules that run before .venv exists must not be a SyntaxError on 3.8-3.10."""
-    for name in ["__init__", "__main__", "bootstrap", "commands", "steps", "liveapp", "doctor", "client"]:
+    for name in ["__init__", "__main__", "bootstrap", "commands", "steps", "liveapp", "ports", "doctor", "client"]:
         source = (ROOT / "tools" / f"{name}.py").read_text()
         ast.parse(source, filename=f"tools/{name}.py", feature_version=(3, 8))
 
@@ -281,8 +281,8 @@ def test_reset_refuses_while_a_server_holds_the_database(served):
 
 
 def test_the_client_follows_the_api_port():
-    port = free_port()
-    httpd = client.server(api_port=5123, port=port)
+    httpd = client.server(api_port=5123, port=0)  # the kernel picks a free port
+    port = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
