@@ -1,6 +1,7 @@
 """Run each step's walkthrough.sh against the real app and record the answers.
 
     python scripts/walkthroughs.py            (or: make walkthroughs) all steps, recorded
+    python scripts/walkthroughs.py --record 03 05   the steps named, recorded
     python scripts/walkthroughs.py 03         (or: make try STEP=03) one step, printed
     python scripts/walkthroughs.py 03 --url http://127.0.0.1:5001
                                               (or: make try STEP=03 URL=...) against a server
@@ -182,6 +183,8 @@ def main(arguments):
     if "--url" in arguments:
         index = arguments.index("--url")
         url, arguments = arguments[index + 1], arguments[:index] + arguments[index + 2:]
+    record = "--record" in arguments
+    arguments = [argument for argument in arguments if argument != "--record"]
     selected = [argument.zfill(2)[:2] for argument in arguments]
     chosen = [step for step in steps() if not selected or step.name[:2] in selected]
     if url and len(chosen) != 1:
@@ -190,7 +193,7 @@ def main(arguments):
     failed = False
     for step in chosen:
         problems, results, server_log = run(step, url)
-        if selected:
+        if selected and not record:
             where = url or "a fresh server on a free port"
             print(f"# {step.name}: the commands ran against {where} (http://127.0.0.1:5000 is routed there)\n")
             print(transcript(results), end="")
@@ -199,7 +202,7 @@ def main(arguments):
             print(f"{step.name}: the walkthrough failed\n" + "\n".join(problems)
                   + f"\n--- server log ---\n{server_log[-3000:]}", file=sys.stderr)
             continue
-        if not selected and not url:
+        if (record or not selected) and not url:
             tryit.dump_recording(step, results)
             print(f"wrote {tryit.recording_path(step).relative_to(ROOT)}")
     return 1 if failed else 0
