@@ -118,6 +118,7 @@ screenshots: $(DEV_READY)
 #   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn
 #                          (installs Debian's postgresql, redis-server and wrk if missing)
 #   make bench             the performance report: prints it, writes docs/generated/bench.md
+#                          (about 10 minutes on 2 cores; QUICK=1: a minute, to see that it works)
 .PHONY: test-production bench production-services
 
 production-services:
@@ -127,4 +128,4 @@ test-production: $(DEV_READY) $(PROD_READY) production-services
 	$(BIN)/python -m pytest production
 
 bench: $(DEV_READY) $(PROD_READY) production-services
-	$(BIN)/python benchmarks/report.py
+	BENCH_QUICK=$(if $(call YES,$(QUICK)),1,0) $(BIN)/python benchmarks/report.py
