@@ -5,7 +5,8 @@ them over the cores (pytest-xdist; tools/testing.py runs `pytest -n auto
 A group of tests runs whole in one worker process, so what its fixtures build
 is built once, as in a run on one core. A group is a module, except where
 modules share work (`group_of`): the docs tests share one build of the site,
-and the tests about one step share that step's own run (suites.py). The
+and the tests about one step share that step's own run (suites.py); and the
+walkthroughs, which share nothing, go one by one. The
 groups start heaviest first, so that the workers finish together. At the end,
 a table says where the time went, module by module.
 
@@ -25,10 +26,12 @@ STEPS = steps.all_steps()
 
 READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py"}  # suites.own_suite
 BUILD_THE_SITE = {"test_docs.py", "test_docs_browser.py"}  # site_build.built_site
+SHARE_NOTHING = {"test_walkthroughs.py"}  # each test on its own: they fill the gaps at the end
 # Seconds of worker time per group, roughly (from the table at the end of `make
-# test`): the heaviest start first. Groups not listed count as light.
-WEIGHT = {"the docs site": 60, "tests/test_browser_client.py": 40, "tests/test_workshop.py": 40,
-          "tests/test_check_your_work.py": 25, "tests/test_migrations_chain.py": 15}
+# test`, on 2 busy cores): the heaviest start first. A step's group weighs more
+# the later the step; groups not listed are light.
+WEIGHT = {"tests/test_browser_client.py": 50, "tests/test_migrations_chain.py": 40, "tests/test_workshop.py": 35,
+          "the docs site": 30, "tests/test_check_your_work.py": 20}
 
 
 def group_of(nodeid):
@@ -41,6 +44,8 @@ def group_of(nodeid):
         named = [step.name for step in STEPS if step.name in nodeid.partition("[")[2]]
         if named:
             return named[-1]  # a pair "04-reset->05-hardening" is about the later step
+    if name in SHARE_NOTHING:
+        return nodeid
     return module
 
 
@@ -48,7 +53,7 @@ def weight(group):
     if group in WEIGHT:
         return WEIGHT[group]
     later = [step for step in STEPS if step.name == group]  # a step's own run, red/green and promises
-    return 10 + 5 * STEPS.index(later[0]) if later else 1
+    return 10 * (STEPS.index(later[0]) + 1) if later else 1
 
 
 @pytest.hookimpl(optionalhook=True)
