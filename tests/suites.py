@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tools import outcomes, steps
@@ -53,10 +52,3 @@ def run(workdir, test_files, app_dir, select=(), extra_args=(), soften_imports=F
     workdir.mkdir(parents=True, exist_ok=True)
     outcomes.lay_out(workdir, test_files, soften_imports)
     return outcomes.run_in_subprocess(workdir, app_dir, select, extra_args)
-
-
-def in_parallel(*calls):
-    """Run (function, args...) tuples on two threads; their results in order."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(function, *args) for function, *args in calls]
-        return [future.result() for future in futures]
