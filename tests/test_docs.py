@@ -188,7 +188,7 @@ def test_the_step_zip_holds_the_step_and_its_requirements(step):
 def test_the_repository_zip_holds_what_make_test_needs():
     with zipfile.ZipFile(built_site() / downloads.REPOSITORY_ZIP) as archive:
         names = set(archive.namelist())
-    for needed in ["Makefile", "README.md", "requirements.txt", "requirements-dev.txt", "mkdocs.yml",
+    for needed in ["Makefile", "README.md", "requirements.txt", "requirements-dev.txt", "mkdocs.yml", "ruff.toml",
                    "tools/steps.py", *[f"steps/{step.name}/walkthrough.sh" for step in STEPS]]:
         assert f"flask-auth-step-by-step/{needed}" in names
 
