@@ -466,7 +466,8 @@ def test_two_factor_on_then_logins_with_a_code_and_a_recovery_code_then_off(stac
 
 HOSTILE_SVGS = {
     "script": '<svg xmlns="http://www.w3.org/2000/svg"><script>document.title="owned"</script></svg>',
-    "event handler": '<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'owned\'"><path d="M0 0h1"/></svg>',
+    "event handler": ('<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'owned\'">'
+                      '<path d="M0 0h1"/></svg>'),
     "foreignObject": '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">'
                      'Your session expired: <a href="https://evil.example">log in again</a></p></foreignObject></svg>',
     "link": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
@@ -492,7 +493,8 @@ def test_the_qr_code_is_shown_only_when_it_is_nothing_but_a_drawing(stack, page)
             drawQrCode(box, svg);
             return {elements: box.querySelectorAll("*").length, text: box.textContent};
         }""", svg)
-        assert shown == {"elements": 0, "text": "(This QR code can't be shown safely: type the secret below instead.)"}, name
+        refusal = "(This QR code can't be shown safely: type the secret below instead.)"
+        assert shown == {"elements": 0, "text": refusal}, name
     drawn = io.BytesIO()
     segno.make_qr("otpauth://totp/Flask%20Auth:alice?secret=JBSWY3DPEHPK3PXP&issuer=Flask%20Auth").save(
         drawn, kind="svg", xmldecl=False, scale=4)
