@@ -4,7 +4,8 @@
 # command needs, first. `make` or `make help` lists them all (tools/commands.py).
 #   make run                   run the last step on http://127.0.0.1:5000
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
-#   make test                  every step's tests, the repository checks, the docs build
+#   make test                  ruff, every step's tests, the repository checks, the docs build
+#   make lint                  ruff alone (ruff.toml)
 
 PYTHON ?= python3
 TOOLS  := $(PYTHON) -m tools
@@ -26,7 +27,7 @@ DEV_READY  := setup-dev
 PROD_READY := setup-prod
 
 .DEFAULT_GOAL := help
-.PHONY: help setup doctor run test setup-app setup-dev setup-prod
+.PHONY: help setup doctor run test lint setup-app setup-dev setup-prod
 
 help:
 	@$(TOOLS) help
@@ -49,6 +50,9 @@ run:
 
 test:
 	@$(TOOLS) test
+
+lint: $(DEV_READY)
+	$(BIN)/python -m ruff check .
 
 # --- Learner and instructor tools (tools/) ------------------------------------
 #   make start STEP=3      copy step 02 into workspace/03-sessions: write step 03 there yourself
@@ -114,6 +118,7 @@ screenshots: $(DEV_READY)
 #   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn
 #                          (installs Debian's postgresql, redis-server and wrk if missing)
 #   make bench             the performance report: prints it, writes docs/generated/bench.md
+#                          (about 10 minutes on 2 cores; QUICK=1: a minute, to see that it works)
 .PHONY: test-production bench production-services
 
 production-services:
@@ -123,4 +128,4 @@ test-production: $(DEV_READY) $(PROD_READY) production-services
 	$(BIN)/python -m pytest production
 
 bench: $(DEV_READY) $(PROD_READY) production-services
-	$(BIN)/python benchmarks/report.py
+	BENCH_QUICK=$(if $(call YES,$(QUICK)),1,0) $(BIN)/python benchmarks/report.py

@@ -123,6 +123,7 @@ on("login", async (data, form) => {
     return;
   }
   if (!answer.ok) return showErrors(form, answer.body);
+  if (answer.body.two_factor_required) return askForSecondFactor(form);  // step 07: no session yet
   showUser(answer.body.user);
   showMessage(form, `Welcome, ${answer.body.user.username}. Now ask "Who am I?".`);
 });
@@ -190,6 +191,144 @@ on("reset", async (data, form) => {
   showMessage(form, answer.body.message);
   form.reset();
 });
+
+// ----- Two-factor authentication (step 07 on) --------------------------------
+
+// The right password of an account with two-factor on started no session
+// (the answer is {"two_factor_required": true}): ask for the second factor.
+function askForSecondFactor(loginForm) {
+  showMessage(loginForm, "Password accepted. Now the code from your authenticator app.");
+  const form = document.getElementById("login-2fa");
+  form.hidden = false;
+  form.reset();
+  form.elements.code.focus();
+}
+
+// One field takes either: six digits (apps show them as "123 456") are a code
+// from the app, anything else a recovery code. The API wants one of the two.
+function secondFactor(typed) {
+  const text = typed.trim();
+  return /^\d{3} ?\d{3}$/.test(text) ? { code: text } : { recovery_code: text };
+}
+
+// The API names the field it read, "code" or "recovery_code"; our form has one for both.
+function showSecondFactorErrors(form, body) {
+  const fields = {};
+  for (const [name, problem] of Object.entries(body.fields || {})) {
+    fields[name === "recovery_code" ? "code" : name] = problem;
+  }
+  showErrors(form, { ...body, fields });
+}
+
+on("login-2fa", async (data, form) => {
+  const factor = secondFactor(data.code);
+  const answer = await callApi("POST", "/auth/login/2fa", factor);
+  if (answer.body && answer.body.error === "invalid code") {  // say why, and what to do
+    return showErrors(form, { error: factor.code ? "invalid code: each code works once, so type the one your "
+                                                   + "app shows now" : "invalid code: a recovery code works once" });
+  }
+  if (!answer.ok) return showSecondFactorErrors(form, answer.body);
+  showUser(answer.body.user);
+  form.reset();
+  form.hidden = true;
+  let welcome = `Welcome, ${answer.body.user.username}. Now ask "Who am I?".`;
+  if (factor.recovery_code) {  // one fewer: say how many are left, and what to do when they run out
+    const status = await callApi("GET", "/auth/2fa");
+    if (status.ok) {
+      welcome += ` You have ${status.body.recovery_codes_left} recovery codes left: turn two-factor off ` +
+                 "and on again for a new phone and new codes.";
+    }
+  }
+  showMessage(document.getElementById("login"), welcome);
+});
+
+on("two-factor-setup", async (data, form) => {
+  const answer = await callApi("POST", "/auth/2fa/setup", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  form.reset();
+  showMessage(form, "Nothing has changed yet: scan the QR code, then confirm with the code your app shows.");
+  const confirm = document.getElementById("two-factor-confirm");
+  confirm.hidden = false;
+  document.getElementById("two-factor-scan").hidden = false;
+  document.getElementById("recovery-codes").hidden = true;
+  document.getElementById("recovery-codes-saved").hidden = true;
+  drawQrCode(document.getElementById("qr-code"), answer.body.qr_svg);
+  document.getElementById("two-factor-secret").textContent = answer.body.secret;
+  // On a phone, the otpauth:// link opens the authenticator app. Never another scheme (javascript:).
+  const link = document.getElementById("two-factor-link");
+  link.hidden = !answer.body.otpauth_uri.startsWith("otpauth://totp/");
+  if (!link.hidden) link.href = answer.body.otpauth_uri;
+  confirm.elements.code.focus();
+});
+
+on("two-factor-confirm", async (data, form) => {
+  const answer = await callApi("POST", "/auth/2fa/confirm", data);
+  if (!answer.ok) return showErrors(form, answer.body);
+  // The secret has done its job: off the screen. The recovery codes are shown this once.
+  document.getElementById("two-factor-scan").hidden = true;
+  document.getElementById("qr-code").replaceChildren();
+  document.getElementById("two-factor-secret").textContent = "";
+  form.reset();
+  showMessage(form, "Two-factor authentication is on. Save these recovery codes now, somewhere else " +
+                    "than your phone: each one logs you in once if you lose it, and you won't see them again.");
+  const list = document.getElementById("recovery-codes");
+  list.replaceChildren(...answer.body.recovery_codes.map((code) => {
+    const item = document.createElement("li");
+    item.textContent = code;
+    return item;
+  }));
+  list.hidden = false;
+  document.getElementById("recovery-codes-saved").hidden = false;
+  document.getElementById("two-factor-setup").querySelector(".message").textContent = "";
+});
+
+on("recovery-codes-saved", async () => {
+  document.getElementById("recovery-codes").replaceChildren();
+  document.getElementById("two-factor-confirm").hidden = true;
+  showLast("(cleared: this page keeps no copy of your recovery codes)");
+}, "click");
+
+on("two-factor-disable", async (data, form) => {
+  const body = { password: data.password, ...secondFactor(data.code) };
+  const answer = await callApi("POST", "/auth/2fa/disable", body);
+  if (!answer.ok) return showSecondFactorErrors(form, answer.body);
+  form.reset();
+  showMessage(form, `${answer.body.message}: the password alone logs you in now. ` +
+                    "(No mail server? The notice mail is in the API's terminal.)");
+});
+
+// --8<-- [start:qr-code]
+// The QR code comes from the API as SVG text. SVG is a document that can hold
+// scripts, event handlers and links, so it never goes through innerHTML. It is
+// parsed as XML, and shown only if it holds nothing but a drawing: <svg> and
+// <path> elements with drawing attributes whose values look like drawing.
+// (OWASP ASVS 5.0 V1.3.4. The page's Content-Security-Policy would also block
+// any script that slipped through.)
+const SVG = "http://www.w3.org/2000/svg";
+const NUMBER = /^\d+(\.\d+)?$/;
+const COLOUR = /^(none|#[\da-f]{3}|#[\da-f]{6})$/i;
+const DRAWING = {
+  svg: { xmlns: new RegExp(`^${SVG}$`), width: NUMBER, height: NUMBER, viewBox: /^[\d .]+$/, class: /^[\w -]*$/ },
+  path: { d: /^[MmHhVvLlZz\d .,-]*$/, transform: /^scale\(\d+(\.\d+)?\)$/, stroke: COLOUR, fill: COLOUR,
+          class: /^[\w -]*$/ },
+};
+
+function isDrawing(element) {
+  if (element.namespaceURI !== SVG || !Object.hasOwn(DRAWING, element.localName)) return false;
+  const rules = DRAWING[element.localName];
+  return [...element.attributes].every((attribute) =>
+    Object.hasOwn(rules, attribute.name) && rules[attribute.name].test(attribute.value));
+}
+
+function drawQrCode(container, svgText) {
+  const svg = new DOMParser().parseFromString(svgText, "image/svg+xml").documentElement;
+  if (svg.localName !== "svg" || ![svg, ...svg.querySelectorAll("*")].every(isDrawing)) {
+    container.textContent = "(This QR code can't be shown safely: type the secret below instead.)";
+    return;
+  }
+  container.replaceChildren(document.importNode(svg, true));
+}
+// --8<-- [end:qr-code]
 
 // --8<-- [start:reset-link]
 // Opened from a reset mail? Show the form and take the token out of the

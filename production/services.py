@@ -1,23 +1,24 @@
 """Throwaway PostgreSQL and Redis servers on loopback, for make test-production
 and make bench. Each lives in a temporary folder on a free port and is gone
-when the `with` block ends: nothing touches the machine's own clusters."""
+when the `with` block ends: nothing touches the machine's own clusters.
+
+Ports (tools/ports.py): gunicorn binds port 0 and says which port it got.
+PostgreSQL and redis-server need a number: they get a port that was free a
+moment ago, and start again on another if something took it meanwhile."""
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import psycopg
 import redis
 
+from tools import ports
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+ATTEMPTS = 5  # starts on a port that another process took in the meantime
 
 
 def wait_until(ready, what, timeout=120):
@@ -66,16 +67,22 @@ def postgresql(database="authapp", durable=False):
     data = os.path.join(folder, "data")
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-    port = free_port()
     subprocess.run(as_postgres_user([postgres_bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust",
                                      "-E", "UTF8", "--locale=C", "--no-sync"]),
                    check=True, stdout=subprocess.DEVNULL)
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder}"
-    if not durable:
-        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    pg_ctl = postgres_bin("pg_ctl")
-    subprocess.run(as_postgres_user([pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"),
-                                     "-w", "start"]), check=True, stdout=subprocess.DEVNULL)
+    pg_ctl, log = postgres_bin("pg_ctl"), os.path.join(folder, "log")
+    for _ in range(ATTEMPTS):
+        port = ports.free_port()
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -k {folder}"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        started = subprocess.run(as_postgres_user([pg_ctl, "-D", data, "-o", options, "-l", log, "-w", "start"]),
+                                 stdout=subprocess.DEVNULL)
+        if started.returncode == 0:
+            break
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RuntimeError(f"PostgreSQL did not start in {ATTEMPTS} attempts; its log said:\n{read_log(log)}")
     try:
         yield create_database(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", database)
     finally:
@@ -84,16 +91,30 @@ def postgresql(database="authapp", durable=False):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def read_log(path):
+    try:
+        with open(path, errors="replace") as log:
+            return log.read()[-3000:]
+    except OSError:
+        return "(no log)"
+
+
 @contextmanager
 def redis_server():
     """Yield a redis:// URL to a Redis that keeps nothing on disk."""
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                               "--save", "", "--appendonly", "no", "--daemonize", "no"],
-                              stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(ATTEMPTS):
+        port = ports.free_port()
+        server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                   "--save", "", "--appendonly", "no", "--daemonize", "no"],
+                                  stdout=subprocess.DEVNULL)
+        url = f"redis://127.0.0.1:{port}/0"
+        # Up, or gone: redis-server exits at once when its port is taken.
+        wait_until(lambda: server.poll() is not None or redis.Redis.from_url(url).ping(), "redis-server")
+        if server.poll() is None:
+            break
+    else:
+        raise RuntimeError(f"redis-server did not start in {ATTEMPTS} attempts")
     try:
-        wait_until(lambda: redis.Redis.from_url(url).ping(), "redis-server")
         yield url
     finally:
         server.terminate()
@@ -131,30 +152,34 @@ def http_ok(port, path="/"):
 
 
 @contextmanager
-def gunicorn(environment, workers=2, app="authapp:create_app()", folder=STEP_05, access_log=None, error_log=None):
-    """Serve `app` with gunicorn's sync workers on a free loopback port; yield the port.
+def gunicorn(environment, workers=2, app="authapp:create_app()", folder=STEP_05, access_log=None, error_log=None,
+             options=()):
+    """Serve `app` with gunicorn (sync workers, unless `options` say otherwise) on
+    a loopback port it picks itself (port 0); yield the port.
     access_log: a file that gets one line per request, "<pid> <status> <path>".
-    error_log: a file for gunicorn's standard error (the app's log lines go there too)."""
-    port = free_port()
-    command = [os.path.join(VENV_BIN, "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    error_log: a file for gunicorn's standard error (the app's log lines go there too).
+    No control socket: it would be one file in ~/.gunicorn for every server at once."""
+    command = [os.path.join(VENV_BIN, "gunicorn"), "--workers", str(workers), "--bind", "127.0.0.1:0",
+               "--no-control-socket", *options]
     if access_log:
         command += ["--access-logfile", access_log, "--access-logformat", "%(p)s %(s)s %(U)s"]
-    # gunicorn's own log and the app's: shown if it fails to start.
-    errors = open(error_log, "w+") if error_log else tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen([*command, app], cwd=folder, env=environment,
-                              stdout=subprocess.DEVNULL, stderr=errors)
-    try:
+    # gunicorn's own log and the app's: it says its port there, and it is shown if it fails to start.
+    with ExitStack() as stack:
+        if error_log is None:
+            error_log = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), "gunicorn.log")
+        errors = stack.enter_context(open(error_log, "w"))
+        server = subprocess.Popen([*command, app], cwd=folder, env=environment,
+                                  stdout=subprocess.DEVNULL, stderr=errors)
         try:
+            port = ports.announced_port(lambda: read_log(error_log), server)
+            if port is None:
+                raise RuntimeError(f"gunicorn did not start:\n{read_log(error_log)}")
             wait_until(lambda: server.poll() is None and http_ok(port), "gunicorn")
-        except RuntimeError:
-            errors.seek(0)
-            raise RuntimeError(f"gunicorn did not start:\n{errors.read()[-3000:]}") from None
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        errors.close()
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

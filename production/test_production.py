@@ -196,7 +196,7 @@ def write_report():
         return  # a failed run documents nothing
     passed, version = results["suite"]
     lines = [
-        f"<!-- written by make test-production (production/test_production.py); do not edit -->",
+        "<!-- written by make test-production (production/test_production.py); do not edit -->",
         f"Step 05's own suite on PostgreSQL {version}: **{passed}**.",
         "",
         f"{ATTEMPTS} failed logins from one address, one after another, alternating between "

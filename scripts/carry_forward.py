@@ -2,6 +2,9 @@
 
     python scripts/carry_forward.py steps/03-sessions/authapp/models.py [more paths]
     python scripts/carry_forward.py --since main steps/03-sessions/authapp/models.py
+    python scripts/carry_forward.py --changed               every file changed in steps/ since HEAD
+    python scripts/carry_forward.py --changed --since main  ... since main (a branch's whole work)
+    python scripts/carry_forward.py --changed --walkthroughs   ... then record the walkthroughs again
 
 For each path, the version committed at --since (default HEAD) is the
 "before"; the file in the working tree is the "after". Every later step's copy
@@ -12,8 +15,12 @@ of the same file is then updated:
   when the merge is clean; otherwise it is reported for a hand merge;
 - a file new in this step is copied where a later step lacks it.
 
-Run `make diffs` (and the walkthroughs) afterwards; the repository tests say
-what is stale.
+With --changed, the paths are every file of steps/ that differs from --since
+(new files included), earliest step first; a later step's own change to the
+same file is kept by the merge. The site computes its diffs when it is built,
+so nothing else needs regenerating; --walkthroughs records the answers of
+every step the change reached (docs/walkthroughs/), as `make walkthroughs` does.
+The repository tests say what is stale.
 """
 import argparse
 import subprocess
@@ -68,7 +75,8 @@ def carry(path, since):
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(after)
-                report.append(f"{where}: updated (was identical)")
+                report.append(f"{where}: " + ("updated (was identical)" if before is not None
+                                              else f"added (new in {step.name})"))
         elif current is None or before is None or after is None:
             report.append(f"{where}: DIFFERS and can't be merged (added or deleted on one side): merge by hand")
         else:
@@ -81,16 +89,46 @@ def carry(path, since):
     return report
 
 
+def changed_files(since):
+    """Every file of steps/ that differs from `since` (or is new), earliest step first."""
+    def listed(*command):
+        result = subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True, check=True)
+        return result.stdout.splitlines()
+    names = set(listed("diff", "--name-only", since, "--", "steps/"))
+    names |= set(listed("ls-files", "--others", "--exclude-standard", "--", "steps/"))
+    return sorted(ROOT / name for name in names)
+
+
+def reached(report_lines):
+    """The step folders that a carry wrote to (their walkthroughs may answer differently now)."""
+    written = ("updated", "added", "merged", "deleted")
+    return {line.split("/")[0] for line in report_lines if line.split(": ", 1)[-1].startswith(written)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--since", default="HEAD", help="the revision holding the 'before' version (default HEAD)")
+    parser.add_argument("--changed", action="store_true", help="carry every file of steps/ changed since --since")
+    parser.add_argument("--walkthroughs", action="store_true",
+                        help="then record the walkthroughs of every step the change reached")
     arguments = parser.parse_args(argv)
-    problems = False
-    for path in arguments.paths:
-        for line in carry(path, arguments.since):
+    paths = list(arguments.paths) + (changed_files(arguments.since) if arguments.changed else [])
+    if not paths:
+        parser.error("name the files to carry, or give --changed")
+    problems, touched = False, set()
+    for path in paths:
+        lines = carry(path, arguments.since)
+        for line in lines:
             print(line)
             problems |= "CONFLICT" in line or "by hand" in line
+        touched |= reached(lines) | {step.name for step in all_steps() if step in path.resolve().parents}
+    if arguments.walkthroughs and touched:
+        numbers = sorted(name[:2] for name in touched)
+        print(f"recording the walkthroughs of steps {', '.join(numbers)} ...", flush=True)
+        walkthroughs = subprocess.run([sys.executable, str(ROOT / "scripts" / "walkthroughs.py"), "--record",
+                                       *numbers], cwd=ROOT)
+        problems |= walkthroughs.returncode != 0
     return 1 if problems else 0
 
 

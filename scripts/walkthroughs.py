@@ -1,6 +1,7 @@
 """Run each step's walkthrough.sh against the real app and record the answers.
 
     python scripts/walkthroughs.py            (or: make walkthroughs) all steps, recorded
+    python scripts/walkthroughs.py --record 03 05   the steps named, recorded
     python scripts/walkthroughs.py 03         (or: make try STEP=03) one step, printed
     python scripts/walkthroughs.py 03 --url http://127.0.0.1:5001
                                               (or: make try STEP=03 URL=...) against a server
@@ -19,11 +20,9 @@ answer differs from the recorded one.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -34,8 +33,8 @@ from docsite import tryit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools.steps import environment_without_app_settings  # noqa: E402
-from tools.steps import all_steps  # noqa: E402
+from tools import ports  # noqa: E402
+from tools.steps import all_steps, environment_without_app_settings  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SERVER_START_LIMIT = 120  # seconds: a hang guard, generous so a busy machine never fails it
@@ -44,12 +43,6 @@ MARK = "\x1edocsite-walkthrough"  # separates the blocks' outputs; no command pr
 
 def steps():
     return [step for step in all_steps() if tryit.script(step).exists()]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(database):
@@ -69,12 +62,12 @@ def running_step(step):
         env = environment(work / "walkthrough.sqlite")
         subprocess.run([BIN / "flask", "--app", "authapp", "db", "upgrade"], cwd=step, env=env,
                        check=True, capture_output=True)
-        port = free_port()
         log = open(work / "server.log", "w+")
+        # Port 0: the kernel picks a free port and the server says which (tools/ports.py).
         server = subprocess.Popen([BIN / "flask", "--app", "authapp", "run", "--host", "127.0.0.1",
-                                   "--port", str(port)], cwd=step, env=env, stdout=log, stderr=log)
+                                   "--port", "0"], cwd=step, env=env, stdout=log, stderr=log)
         try:
-            wait_until_up(f"http://127.0.0.1:{port}", server, log)
+            port = wait_until_up(server, work / "server.log")
             yield work, port, env, log
         finally:
             server.terminate()
@@ -82,18 +75,15 @@ def running_step(step):
             log.close()
 
 
-def wait_until_up(base_url, server, log):
-    deadline = time.monotonic() + SERVER_START_LIMIT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"the server exited:\n{log.read()}")
-        try:
-            with urllib.request.urlopen(base_url + "/", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer on {base_url}")
+def wait_until_up(server, log_path):
+    """The port the server listens on, once it has said so. (The log is read
+    through a file of its own: seeking in the server's would move its place.)"""
+    def output():
+        return log_path.read_text(errors="replace")
+    port = ports.announced_port(output, server, SERVER_START_LIMIT)
+    if port is None:
+        raise RuntimeError(f"the server exited, or never said where it listens:\n{output()}")
+    return port
 
 
 def curl_config(folder, host, port):
@@ -149,8 +139,7 @@ def run(step, url=None):
             check_routing(step, env, work)
             session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,
                                      capture_output=True, text=True, timeout=300)
-            log.seek(0)
-            server_log = log.read()
+            server_log = (work / "server.log").read_text(errors="replace")
     return judge(blocks, session, server_log)
 
 
@@ -194,6 +183,8 @@ def main(arguments):
     if "--url" in arguments:
         index = arguments.index("--url")
         url, arguments = arguments[index + 1], arguments[:index] + arguments[index + 2:]
+    record = "--record" in arguments
+    arguments = [argument for argument in arguments if argument != "--record"]
     selected = [argument.zfill(2)[:2] for argument in arguments]
     chosen = [step for step in steps() if not selected or step.name[:2] in selected]
     if url and len(chosen) != 1:
@@ -202,7 +193,7 @@ def main(arguments):
     failed = False
     for step in chosen:
         problems, results, server_log = run(step, url)
-        if selected:
+        if selected and not record:
             where = url or "a fresh server on a free port"
             print(f"# {step.name}: the commands ran against {where} (http://127.0.0.1:5000 is routed there)\n")
             print(transcript(results), end="")
@@ -211,7 +202,7 @@ def main(arguments):
             print(f"{step.name}: the walkthrough failed\n" + "\n".join(problems)
                   + f"\n--- server log ---\n{server_log[-3000:]}", file=sys.stderr)
             continue
-        if not selected and not url:
+        if (record or not selected) and not url:
             tryit.dump_recording(step, results)
             print(f"wrote {tryit.recording_path(step).relative_to(ROOT)}")
     return 1 if failed else 0

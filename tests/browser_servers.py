@@ -1,21 +1,26 @@
 """Real servers for the browser tests, each on a free loopback port: a step's
 API (the Flask CLI in a subprocess, fresh SQLite file) and the client's static
-files (a copy of client/ whose config.js points at that API)."""
+files (a copy of client/ whose config.js points at that API).
+
+Both can bind port 0 and say which port they got (tools/ports.py): StaticSite
+always does; ApiServer does when given port 0 (its url and port are then known
+once it runs, so write the client's config.js after starting it)."""
 import email
 import email.policy
 import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tools import ports
+from tools.ports import free_port  # noqa: F401 (test_browser_client.py imports it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT = ROOT / "client"
@@ -23,12 +28,6 @@ CLIENT = ROOT / "client"
 # end-of-line anchor: print() writes its final newline separately, and a request
 # log line from another thread may land right before it.
 PRINTED_MAIL = re.compile(r"----- mail \(no MAIL_SERVER set\) -----\n(.*?)\n-----", re.S)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def configured_client(folder, api_url):
@@ -61,8 +60,7 @@ class ApiServer:
     Its output (request log and printed mails) goes to a file we can read."""
 
     def __init__(self, step, workdir, port, cors_origins, frontend_url):
-        self.step, self.port = step, port
-        self.url = f"http://127.0.0.1:{port}"
+        self.step = step
         self.log_path = workdir / f"{step.name}.log"
         env = {**os.environ,
                "APP_CONFIG": "testing",  # cheap password hashing: the tests check behaviour
@@ -77,23 +75,12 @@ class ApiServer:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
                                         cwd=step, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        try:
-            self.wait_until_up()
-        except Exception:
+        # The port it listens on, as it says once it does (a hang guard, generous for a busy machine).
+        self.port = ports.announced_port(self.output, self.process, limit=120)
+        if self.port is None:
             self.stop()
-            raise
-
-    def wait_until_up(self, seconds=120):  # hang guards, generous for a busy machine
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.step.name} exited:\n{self.output()}")
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"{self.step.name} did not answer on {self.url}:\n{self.output()}")
+            raise RuntimeError(f"{self.step.name} exited, or never said where it listens:\n{self.output()}")
+        self.url = f"http://127.0.0.1:{self.port}"
 
     def output(self, since=0):
         return self.log_path.read_text()[since:]

@@ -1,12 +1,116 @@
-"""Shared helpers for the repository-level checks."""
-from pathlib import Path
+"""Shared helpers for the repository-level checks, and how `make test` spreads
+them over the cores (pytest-xdist; tools/testing.py runs `pytest -n auto
+--dist loadscope`).
+
+A group of tests runs whole in one worker process, so what its fixtures build
+is built once, as in a run on one core. A group is a module, except where
+modules share work (`group_of`): the docs tests share one build of the site,
+and the tests about one step share that step's own run (suites.py); and the
+walkthroughs, which share nothing, go one by one. The
+groups start heaviest first, so that the workers finish together. At the end,
+a table says where the time went, module by module.
+
+(xdist's own `--dist loadgroup` would read groups from markers, but it does
+not work with pytest 9.2: pytest-dev/pytest-xdist#1386. Hence the scheduler
+below, through xdist's documented hook.)
+"""
+import time
+from collections import defaultdict
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-STEPS = sorted(path for path in (ROOT / "steps").iterdir() if path.is_dir())
+from tools import steps
+
+ROOT = steps.ROOT
+STEPS = steps.all_steps()
+
+READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py"}  # suites.own_suite
+BUILD_THE_SITE = {"test_docs.py", "test_docs_browser.py"}  # site_build.built_site
+SHARE_NOTHING = {"test_walkthroughs.py"}  # each test on its own: they fill the gaps at the end
+# Seconds of worker time per group, roughly (from the table at the end of `make
+# test`, on 2 busy cores): the heaviest start first. A step's group weighs more
+# the later the step; groups not listed are light.
+WEIGHT = {"tests/test_browser_client.py": 50, "tests/test_migrations_chain.py": 40, "tests/test_workshop.py": 35,
+          "the docs site": 30, "tests/test_check_your_work.py": 20}
+
+
+def group_of(nodeid):
+    """The group of a test id: its module, or the work it shares with other modules."""
+    module = nodeid.split("::")[0]
+    name = module.rsplit("/", 1)[-1]
+    if name in BUILD_THE_SITE:
+        return "the docs site"
+    if name in READ_A_STEPS_OWN_RUN:
+        named = [step.name for step in STEPS if step.name in nodeid.partition("[")[2]]
+        if named:
+            return named[-1]  # a pair "04-reset->05-hardening" is about the later step
+    if name in SHARE_NOTHING:
+        return nodeid
+    return module
+
+
+def weight(group):
+    if group in WEIGHT:
+        return WEIGHT[group]
+    later = [step for step in STEPS if step.name == group]  # a step's own run, red/green and promises
+    return 10 * (STEPS.index(later[0]) + 1) if later else 1
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        """loadscope, with our groups as the scopes (in the order collected)."""
+
+        def _split_scope(self, nodeid):
+            return group_of(nodeid)
+
+    return ByGroup(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """Heaviest group first; inside a step's group its own run first (test_steps.py
+    makes it, so the table counts it there); otherwise the order of the files."""
+    first_seen = {}
+    for item in items:
+        first_seen.setdefault(group_of(item.nodeid), len(first_seen))
+    items.sort(key=lambda item: (-weight(group_of(item.nodeid)), first_seen[group_of(item.nodeid)],
+                                 item.path.name != "test_steps.py"))
 
 
 @pytest.fixture(scope="session")
 def root():
     return ROOT
+
+
+# ---- where the time went: one line per module, at the end of the run
+
+class TimePerModule:
+    def __init__(self):
+        self.seconds = defaultdict(float)
+        self.outcomes = defaultdict(lambda: defaultdict(int))
+        self.started = time.monotonic()
+
+    def pytest_runtest_logreport(self, report):
+        module = report.nodeid.split("::")[0]
+        self.seconds[module] += report.duration
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.outcomes[module][report.outcome] += 1
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.seconds:
+            return
+        wall = time.monotonic() - self.started
+        terminalreporter.section("time per module (seconds in a worker, set-up and teardown included)")
+        for module, seconds in sorted(self.seconds.items(), key=lambda entry: -entry[1]):
+            counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.outcomes[module].items()))
+            terminalreporter.write_line(f"{seconds:7.1f}  {module}  ({counts})")
+        terminalreporter.write_line(f"{sum(self.seconds.values()):7.1f}  in all, in {wall:.1f} s of wall time")
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the main process (or a run without xdist), not a worker
+        config.pluginmanager.register(TimePerModule(), "time-per-module")

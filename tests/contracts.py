@@ -28,8 +28,8 @@ def contract_tests(test_file):
         if name in seen:
             return False
         names = uses[name]
-        return bool(names & internal) or imports_internals(functions[name]) or any(reaches_internals(other, (*seen, name))
-                                             for other in names & set(functions) if other != name)
+        return (bool(names & internal) or imports_internals(functions[name])
+                or any(reaches_internals(other, (*seen, name)) for other in names & set(functions) if other != name))
 
     fixtures = {name for name, node in functions.items() if is_fixture(node)}
     http_fixtures = set()

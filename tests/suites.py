@@ -1,23 +1,49 @@
-"""Helpers for the repository tests that run one step's tests against
-another step's app (red/green, promises, check your work)."""
-import functools
-from concurrent.futures import ThreadPoolExecutor
+"""Each step's own suite, run once per `make test`, and the helpers for the
+repository tests that run one step's tests against another step's app
+(red/green, promises, check your work).
+
+A step's own run is shared by every test that needs its outcomes: the suite
+passes (test_steps.py), its new tests pass on it (the "green" half of
+test_red_green.py), and the earlier steps' contract tests it carries
+unchanged pass on it (test_promises.py). In `make test`, the tests about
+one step go to the same worker (tests/conftest.py), so the run happens once.
+"""
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 from tools import outcomes, steps
 
 STEPS = steps.all_steps()
+_OWN_RUNS = {}
 
 
-@functools.cache
+def own_suite(step):
+    """The step's suite run in its own folder, as a learner runs it (`pytest`
+    there, in a fresh process), once per process: {"returncode", "output",
+    "tests": {node id: record}, "collect_errors", "collected"} (tools/outcomes.py)."""
+    if step not in _OWN_RUNS:
+        with tempfile.TemporaryDirectory(prefix=f"suite-{step.name[:2]}-") as folder:
+            output = Path(folder) / "outcomes.json"
+            result = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tools.outcomes",
+                 f"--outcomes-json={output}"],
+                cwd=step, capture_output=True, text=True, env=outcomes.subprocess_environment())
+            recorded = json.loads(output.read_text()) if output.exists() else {
+                "tests": {}, "collect_errors": {}, "collected": [], "breakpoints": []}
+        _OWN_RUNS[step] = {"returncode": result.returncode, "output": result.stdout[-4000:] + result.stderr[-2000:],
+                           **recorded}
+    return _OWN_RUNS[step]
+
+
 def node_ids(step):
-    """Every test id of a step's own suite, e.g. tests/test_login.py::test_x[ALICE]."""
+    """Every test id of a step's suite, e.g. tests/test_login.py::test_x[ALICE]: from
+    its own run when this process has made it, else collected (about a second)."""
+    if step in _OWN_RUNS:
+        return tuple(_OWN_RUNS[step]["collected"])
     return tuple(outcomes.collect_ids(step))
-
-
-def collect_every_step():
-    """Collect all the suites at once, two processes at a time (each takes about a second)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(node_ids, STEPS))
 
 
 def run(workdir, test_files, app_dir, select=(), extra_args=(), soften_imports=False):
@@ -26,10 +52,3 @@ def run(workdir, test_files, app_dir, select=(), extra_args=(), soften_imports=F
     workdir.mkdir(parents=True, exist_ok=True)
     outcomes.lay_out(workdir, test_files, soften_imports)
     return outcomes.run_in_subprocess(workdir, app_dir, select, extra_args)
-
-
-def in_parallel(*calls):
-    """Run (function, args...) tuples on two threads; their results in order."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(function, *args) for function, *args in calls]
-        return [future.result() for future in futures]

@@ -4,15 +4,20 @@ Playwright, against each step's API served on its own port.
 What a browser shows and curl cannot: CORS, credentials: "include", HttpOnly
 and SameSite. From step 06 on, every account follows the link in its
 verification mail (read from the API's output) on the client's own page before
-it logs in. Run `make screenshots` to refresh docs/assets/client/ from the
-last step."""
+it logs in. From step 07 on, a journey turns two-factor authentication on,
+logs in with codes that pyotp computes and with a recovery code, and turns it
+off. Run `make screenshots` to refresh docs/assets/client/ from the last step."""
+import io
 import itertools
 import os
 import re
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import pyotp
 import pytest
+import segno
 
 from browser_servers import ApiServer, StaticSite, configured_client, free_port
 from conftest import ROOT, STEPS
@@ -33,6 +38,7 @@ SESSION_STEPS = sorted({step for step in STEPS if number(step) == 3} | {STEPS[-1
 RESET_STEPS = [step for step in SESSION_STEPS if number(step) >= 4]  # forgot/reset/change
 VERIFYING = 6  # from this step on, an account follows its mailed link before it can log in
 VERIFY_STEPS = [step for step in SESSION_STEPS if number(step) >= VERIFYING]
+TWO_FACTOR_STEPS = [step for step in SESSION_STEPS if number(step) >= 7]  # TOTP and recovery codes
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new battery staple horse"
 USER_NUMBERS = itertools.count(1)
@@ -379,6 +385,130 @@ def test_verify_email_then_change_it(stack, page):
     page.click("#verify button")
     expect(message(page, "verify")).to_contain_text("is invalid, expired or already used")
     assert unexpected_console_errors(page) == []
+
+
+@steps(TWO_FACTOR_STEPS)
+def test_two_factor_on_then_logins_with_a_code_and_a_recovery_code_then_off(stack, page):
+    page.goto(stack.client_url)
+    expect(page.locator("#two-factor-setup")).to_be_visible()  # GET / named a step that has the routes
+    expect(page.locator("#login-2fa")).to_be_hidden()
+    user = new_user()
+    register(page, stack, user)
+    log_in(page, user)
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+
+    # Turn it on: the password again, then the QR code, drawn from the SVG the API sent.
+    fill(page, "two-factor-setup", password="not my password at all")
+    expect(field_error(page, "two-factor-setup", "password")).to_have_text("password is not your password")
+    fill(page, "two-factor-setup", password=user.password)
+    expect(page.locator("#two-factor-confirm")).to_be_visible()
+    secret = page.locator("#two-factor-secret").text_content()
+    uri = page.locator("#two-factor-link").get_attribute("href")
+    assert uri.startswith("otpauth://totp/") and f"secret={secret}" in uri
+    drawn = io.BytesIO()  # what the API draws for this URI (segno, as in authapp/totp.py)
+    segno.make_qr(uri).save(drawn, kind="svg", xmldecl=False, scale=4)
+    expected_path = re.search(r' d="([^"]+)"', drawn.getvalue().decode())[1]
+    assert page.locator("#qr-code svg path").get_attribute("d") == expected_path
+    assert page.locator("#qr-code svg *").count() == 1  # the <path>, nothing else
+    snap(page, stack, "12-two-factor-scan", "#two-factor-confirm")
+
+    app = pyotp.TOTP(secret)  # plays the authenticator app
+    first_code = app.now()
+    fill(page, "two-factor-confirm", code=first_code)
+    expect(message(page, "two-factor-confirm")).to_contain_text("Two-factor authentication is on.")
+    expect(page.locator("#two-factor-scan")).to_be_hidden()
+    recovery_codes = page.locator("#recovery-codes li").all_text_contents()
+    assert len(set(recovery_codes)) == 10
+    snap(page, stack, "13-recovery-codes", "#two-factor-confirm")
+    page.click("#recovery-codes-saved")  # shown once: the page keeps no copy
+    expect(page.locator("#two-factor-confirm")).to_be_hidden()
+    assert page.locator("#recovery-codes li").count() == 0
+    assert recovery_codes[0] not in page.locator("#last").text_content()
+    page.click("#whoami")  # still logged in: this browser proved the password and a code
+    expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
+
+    # Log in again: the password alone starts no session, the code does.
+    page.click("#logout")
+    log_in(page, user)
+    expect(message(page, "login")).to_have_text("Password accepted. Now the code from your authenticator app.")
+    expect(page.locator("#login-2fa")).to_be_visible()
+    expect(page.locator("#status")).to_have_text("Not logged in")
+    page.click("#whoami")
+    expect(message(page, "account")).to_have_text("401: login required")
+    fill(page, "login-2fa", code=first_code)  # it turned two-factor on: used, so refused
+    expect(message(page, "login-2fa")).to_have_text(
+        "invalid code: each code works once, so type the one your app shows now")
+    snap(page, stack, "14-two-factor-login", "#login-2fa")
+    fill(page, "login-2fa", code=app.at(time.time() + 30))  # the app's next code
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+    expect(page.locator("#login-2fa")).to_be_hidden()
+
+    # The phone is lost: a recovery code instead, typed as people type.
+    page.click("#logout")
+    log_in(page, user)
+    fill(page, "login-2fa", code=recovery_codes[0].lower())
+    expect(message(page, "login")).to_contain_text("You have 9 recovery codes left")
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+    assert "Subject: A recovery code was used" in stack.api.output()
+
+    # Turn it off: the password and another recovery code (no code can come from the lost phone).
+    fill(page, "two-factor-disable", password=user.password, code=recovery_codes[0])
+    expect(field_error(page, "two-factor-disable", "code")).to_have_text("code is not a valid code")
+    fill(page, "two-factor-disable", password=user.password, code=recovery_codes[1])
+    expect(message(page, "two-factor-disable")).to_contain_text("two-factor authentication is off")
+    assert "Subject: Two-factor authentication is off" in stack.api.output()
+    page.click("#logout")
+    log_in(page, user)  # the password alone again
+    expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+    expect(page.locator("#login-2fa")).to_be_hidden()
+    assert unexpected_console_errors(page) == []
+
+
+HOSTILE_SVGS = {
+    "script": '<svg xmlns="http://www.w3.org/2000/svg"><script>document.title="owned"</script></svg>',
+    "event handler": ('<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=\'owned\'">'
+                      '<path d="M0 0h1"/></svg>'),
+    "foreignObject": '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">'
+                     'Your session expired: <a href="https://evil.example">log in again</a></p></foreignObject></svg>',
+    "link": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+            '<a xlink:href="javascript:alert(1)"><path d="M0 0h9v9"/></a></svg>',
+    "style": '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1" style="fill:url(https://evil.example/x)"/></svg>',
+    "remote paint": '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1" stroke="url(https://evil.example/p)"/></svg>',
+    "image": '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/track.png"/></svg>',
+    "html, not svg": '<img src="x" onerror="document.title=\'owned\'">',
+    "not xml": '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1"></svg>',
+    "prototype name": '<svg xmlns="http://www.w3.org/2000/svg"><constructor/></svg>',
+}
+
+
+@steps(TWO_FACTOR_STEPS)
+def test_the_qr_code_is_shown_only_when_it_is_nothing_but_a_drawing(stack, page):
+    # The client inserts SVG text from the API into the page: it must refuse
+    # anything but <svg> and <path> with drawing attributes (ASVS 5.0 V1.3.4).
+    page.goto(stack.client_url)
+    title = page.title()
+    for name, svg in HOSTILE_SVGS.items():
+        shown = page.evaluate("""svg => {
+            const box = document.createElement("div");
+            drawQrCode(box, svg);
+            return {elements: box.querySelectorAll("*").length, text: box.textContent};
+        }""", svg)
+        refusal = "(This QR code can't be shown safely: type the secret below instead.)"
+        assert shown == {"elements": 0, "text": refusal}, name
+    drawn = io.BytesIO()
+    segno.make_qr("otpauth://totp/Flask%20Auth:alice?secret=JBSWY3DPEHPK3PXP&issuer=Flask%20Auth").save(
+        drawn, kind="svg", xmldecl=False, scale=4)
+    assert page.evaluate("""svg => {
+        const box = document.createElement("div");
+        drawQrCode(box, svg);
+        return box.querySelectorAll("svg > path").length;
+    }""", drawn.getvalue().decode()) == 1
+    assert page.title() == title  # no hostile script ran
+    # Parsing alone makes Chromium check the inline handler (and the parser's own
+    # styled error message) against the page's Content-Security-Policy, which
+    # blocks them: the second wall, reported in the console. Nothing else may be.
+    assert all("violates the following Content Security Policy directive" in error
+               for error in unexpected_console_errors(page))
 
 
 def unexpected_console_errors(page):

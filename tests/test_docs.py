@@ -117,7 +117,8 @@ def test_every_named_test_links_to_its_line_in_a_source_view():
             assert target.is_file(), f"{page.relative_to(site)} links to a missing source view {match[1]}"
             if match[2]:
                 assert f'id="L-{match[2]}"' in target.read_text(), f"{match[1]} has no line {match[2]}"
-        unlinked = re.sub(r'<a class="source-link".*?</a>|<pre.*?</pre>', "", text.replace("<wbr>", ""), flags=re.DOTALL)
+        unlinked = re.sub(r'<a class="source-link".*?</a>|<pre.*?</pre>', "", text.replace("<wbr>", ""),
+                          flags=re.DOTALL)
         names = re.findall(r"<code>((?:steps|tests)/[\w/.-]+::test_\w+)</code>", html.unescape(unlinked))
         assert not names, f"{page.relative_to(site)} names tests without a link to them: {names}"
 
@@ -136,7 +137,8 @@ def test_no_page_pastes_python_that_lives_in_the_steps():
     assert not pasted, f"include these from steps/ with --8<-- instead of pasting them: {pasted}"
 
 
-OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//"""
+                     r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
                      re.IGNORECASE)
 
 
@@ -186,7 +188,7 @@ def test_the_step_zip_holds_the_step_and_its_requirements(step):
 def test_the_repository_zip_holds_what_make_test_needs():
     with zipfile.ZipFile(built_site() / downloads.REPOSITORY_ZIP) as archive:
         names = set(archive.namelist())
-    for needed in ["Makefile", "README.md", "requirements.txt", "requirements-dev.txt", "mkdocs.yml",
+    for needed in ["Makefile", "README.md", "requirements.txt", "requirements-dev.txt", "mkdocs.yml", "ruff.toml",
                    "tools/steps.py", *[f"steps/{step.name}/walkthrough.sh" for step in STEPS]]:
         assert f"flask-auth-step-by-step/{needed}" in names
 

@@ -22,11 +22,11 @@ import sys
 import threading
 import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from conftest import ROOT, STEPS
 from site_build import built_site
 
@@ -34,20 +34,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from docsite import stepdiff, tryit  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 STEP_PAGES = {step.name: f"steps/{step.name}.html" for step in STEPS}
 TIMEOUT = 120_000  # ms: a hang guard; a busy machine is slow, not wrong
-
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
-                "to run the docs browser test; .ci/run installs it", allow_module_level=True)
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-
 
 def site_pages():
     """Every page a reader can reach from the navigation (the generated source views aside)."""
@@ -69,6 +60,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site_url():
+    require_browser()  # no browser: in CI a failure, elsewhere a skip (browser.py)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=built_site()))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -80,6 +72,8 @@ def site_url():
 # ---- what the browser records on each page (JavaScript run in the page)
 
 COPY_TEXTS = """() => [...document.querySelectorAll('.try-command')].map(block => {
+  const folded = block.closest('details');  // a long "Try it" is folded: a reader opens it to copy
+  if (folded) folded.open = true;
   const code = block.querySelector('pre > code');
   // What Material's copy button copies: the nearest data-copy, else the code's text.
   const holder = code.closest('[data-copy]');
@@ -117,12 +111,14 @@ TOO_WIDE = """() => {
   document.querySelectorAll('details:not(.complete-diff)').forEach(d => d.open = true);
   const width = document.documentElement.clientWidth;
   const found = [];
-  const outsideCode = 'body *:not(pre *, .highlight *, .md-sidebar *, .md-search *, .md-tooltip2 *, svg *, details.complete-diff *)';
+  const outsideCode = 'body *:not(pre *, .highlight *, .md-sidebar *, .md-search *, .md-tooltip2 *, svg *, '
+                      + 'details.complete-diff *)';
   for (const el of document.querySelectorAll(outsideCode)) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || box.right <= 0) continue;  // hidden, or a closed drawer
     if (box.right > width + 1 || box.width > width + 1) {
-      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent || '').trim().slice(0, 50)}"`
+      const text = (el.textContent || '').trim().slice(0, 50);
+      found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${text}"`
                  + ` is ${Math.round(box.width)} px wide, right edge at ${Math.round(box.right)}`);
     }
   }
@@ -147,7 +143,11 @@ def visit_all(site_url):
 
     def visit(page, problems, viewport_name, path):
         problems.clear()
-        page.goto(f"{site_url}/{path}", wait_until="load")
+        response = page.goto(f"{site_url}/{path}", wait_until="load")
+        if response is None or response.status != 200:  # a page the build didn't make: say so, don't wait
+            record[(viewport_name, path)] = {"problems": [f"{path} answered {response and response.status}"],
+                                             "missing": True}
+            return
         page.wait_for_function("() => window.document$ !== undefined && document.querySelector('.md-code__nav, "
                                "article:not(:has(pre))')")  # Material's script has set the page up
         found = {"problems": list(problems)}
@@ -162,7 +162,8 @@ def visit_all(site_url):
             response = page.request.get(urljoin(page.url, found["download_href"]))
             found["download"] = (response.status, response.headers.get("content-type"), response.body())
         if path == "index.html" and viewport_name == "desktop":
-            found["repository_zip"] = page.request.get(urljoin(page.url, "downloads/flask-auth-step-by-step.zip")).status
+            repository_zip = urljoin(page.url, "downloads/flask-auth-step-by-step.zip")
+            found["repository_zip"] = page.request.get(repository_zip).status
             look_and_toggle_dark_mode(page)
         if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "desktop":
             found["hovered_tooltip"] = hover_a_term(page)
@@ -172,6 +173,7 @@ def visit_all(site_url):
         record[(viewport_name, path)] = found
 
     def run():
+        from playwright.sync_api import sync_playwright
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -240,8 +242,11 @@ def record(site_url):
     return visit_all(site_url)
 
 
-def step_record(record, step):
-    return record[("desktop", STEP_PAGES[step.name])]
+def step_record(record, step, viewport="desktop"):
+    found = record.get((viewport, STEP_PAGES[step.name]))
+    assert found and not found.get("missing"), (
+        f"{STEP_PAGES[step.name]} is not in the site ({found and found['problems']}): write docs/steps/{step.name}.md")
+    return found
 
 
 # ---- the tests
@@ -321,7 +326,7 @@ def test_no_page_is_wider_than_a_phone_outside_code_blocks(record):
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
 def test_the_step_page_fits_a_phone(record, step):
-    fit = record[("phone", STEP_PAGES[step.name])]["fit"]
+    fit = step_record(record, step, "phone")["fit"]
     assert fit["overflow"] == [] and fit["scrollWidth"] <= fit["width"], fit
 
 

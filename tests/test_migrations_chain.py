@@ -2,21 +2,22 @@
 through every later step (`flask db upgrade`, run in each step's folder)
 with no row lost; every step's models match its migrations (`flask db
 check`); and the users of every earlier step, old password hashes included,
-still log in at the last step through its HTTP API and real config."""
+still log in at the last step through its HTTP API and real config.
+
+Each step's part is one process (chain_step.py): upgrade, a copy of the
+database as the upgrade left it, check, then the step's own users and logins.
+"""
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from suites import STEPS
+from conftest import ROOT, STEPS
 from tools import steps
 
-HERE = Path(__file__).resolve().parent
+CHAIN_STEP = ROOT / "tests" / "chain_step.py"
 WERKZEUG_DEFAULT = "scrypt:32768:8:1$"  # what step 01's development config stores
 
 
@@ -25,24 +26,16 @@ def account(name):
             "password": f"{name} keeps a long and uncommon passphrase"}
 
 
-def run(step, database, *command, stdin=None):
+def in_step(step, database, plan):
+    """Run chain_step.py in the step's folder on the chain's database; what it found."""
     environment = steps.environment_without_app_settings()
     environment.pop("PYTHONPATH", None)
-    environment.update(DATABASE_URL=f"sqlite:///{database}", APP_CONFIG="development",
-                       PYTHONPATH=str(step))
-    result = subprocess.run([sys.executable, *command], cwd=step, env=environment, input=stdin,
+    environment.update(DATABASE_URL=f"sqlite:///{database}", APP_CONFIG="development", PYTHONPATH=str(step))
+    result = subprocess.run([sys.executable, str(CHAIN_STEP), json.dumps(plan)], cwd=step, env=environment,
                             capture_output=True, text=True)
-    assert result.returncode == 0, (f"{step.name}: {' '.join(command[:6])} failed\n"
+    assert result.returncode == 0, (f"{step.name}: chain_step.py {' '.join(plan)} failed\n"
                                     f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def flask(step, database, *args, stdin=None):
-    return run(step, database, "-m", "flask", "--app", "authapp", *args, stdin=stdin)
-
-
-def http(step, database, plan):
-    return json.loads(run(step, database, str(HERE / "chain_client.py"), json.dumps(plan)))
+    return json.loads(result.stdout.splitlines()[-1])
 
 
 def snapshot(database):
@@ -94,45 +87,35 @@ def weak_hashes(database):
     return [name for (name,) in found]
 
 
-def check_a_copy(step, database):
-    """`flask db check` on a copy of the database, so that it can run while
-    the next commands write to the original."""
-    copy = database.with_name(f"check-{step.name}.sqlite")
-    shutil.copyfile(database, copy)
-    return flask(step, copy, "db", "check")
-
-
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory):
     """Walk one database through every step; record what each step saw."""
-    database = tmp_path_factory.mktemp("chain") / "chain.sqlite"
+    folder = tmp_path_factory.mktemp("chain")
+    database = folder / "chain.sqlite"
     first, *later = STEPS
-    record = {}
     users = [account("alice"), account("bob")]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        flask(first, database, "db", "upgrade")
-        check = pool.submit(check_a_copy, first, database)
-        for user in users:  # the way step 01 makes users: the CLI, password typed twice
-            flask(first, database, "create-user", user["username"], user["email"],
-                  stdin=f"{user['password']}\n{user['password']}\n")
-        record[first.name] = {"check": check.result(), "lost": {}}
-        columns, rows = snapshot(database)["users"]
-        old_hashes = {row[columns.index("username")]: row[columns.index("password_hash")] for row in rows}
+    record = {first.name: in_step(first, database, {"upgrade": True, "check": True, "create_users": users})}
+    made = record[first.name]["create_users"]
+    assert all(code == 0 for code, _ in made.values()), f"{first.name}: flask create-user failed: {made}"
+    record[first.name]["lost"] = {}
+    columns, rows = snapshot(database)["users"]
+    old_hashes = {row[columns.index("username")]: row[columns.index("password_hash")] for row in rows}
 
-        for step in later:
-            before = snapshot(database)
-            flask(step, database, "db", "upgrade")
-            check = pool.submit(check_a_copy, step, database)
-            seen = {"lost": rows_lost(before, database), "weak hashes": weak_hashes(database)}
-            # Every step with the HTTP API adds a user of its own and logs everybody in
-            # (from step 03 on, that leaves session rows for the next upgrades to keep).
-            newcomer = account(f"user{step.name[:2]}")
-            seen["http"] = http(step, database, {"register": [newcomer], "login": users + [newcomer],
-                                                 "me": (step / "authapp" / "sessions.py").exists()})
-            if seen["http"]["register"].get(newcomer["username"]) == 201:
-                users.append(newcomer)
-            seen["check"] = check.result()
-            record[step.name] = seen
+    for step in later:
+        before = snapshot(database)
+        # Every step with the HTTP API adds a user of its own and logs everybody in
+        # (from step 03 on, that leaves session rows for the next upgrades to keep).
+        newcomer = account(f"user{step.name[:2]}")
+        upgraded = folder / f"upgraded-{step.name}.sqlite"
+        seen = in_step(step, database, {"upgrade": True, "snapshot": str(upgraded), "check": True,
+                                        "register": [newcomer], "login": users + [newcomer],
+                                        "me": (step / "authapp" / "sessions.py").exists()})
+        # Judged on the database as the upgrade left it, before the step's own requests.
+        seen.update({"lost": rows_lost(before, upgraded), "weak hashes": weak_hashes(upgraded)})
+        seen["http"] = {part: seen.pop(part) for part in ("register", "login", "me")}
+        if seen["http"]["register"].get(newcomer["username"]) == 201:
+            users.append(newcomer)
+        record[step.name] = seen
     return {"steps": record, "users": users, "old_hashes": old_hashes, "database": database}
 
 
@@ -155,8 +138,9 @@ def test_upgrading_loses_no_row(chain, step):
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
 def test_models_match_migrations(chain, step):
-    # `flask db check` exits non-zero (and `run` fails) when they differ.
-    assert "No new upgrade operations detected" in chain["steps"][step.name]["check"]
+    # `flask db check` exits non-zero when they differ.
+    exit_code, printed = chain["steps"][step.name]["check"]
+    assert exit_code == 0 and "No new upgrade operations detected" in printed, printed
 
 
 def test_every_user_of_every_step_logs_in_at_the_last_step(chain):
@@ -172,7 +156,7 @@ def test_every_user_of_every_step_logs_in_at_the_last_step(chain):
 def test_the_last_step_logs_old_users_in_again(chain):
     """A second login at the last step: after any hash upgrade at the first one."""
     last = STEPS[-1]
-    again = http(last, chain["database"], {"login": chain["users"]})
+    again = in_step(last, chain["database"], {"login": chain["users"]})
     assert again["login"] == {user["username"]: 200 for user in chain["users"]}
 
 
@@ -182,7 +166,8 @@ def test_every_step_with_the_api_added_its_user(chain):
         assert registered == {f"user{step.name[:2]}": 201}, f"{step.name}: {registered}"
 
 
-WRAPPING_STEPS = [step for step in STEPS if list((step / "migrations" / "versions").glob("*wrap_legacy_password_hashes.py"))]
+WRAPPING_STEPS = [step for step in STEPS
+                  if list((step / "migrations" / "versions").glob("*wrap_legacy_password_hashes.py"))]
 
 
 @pytest.mark.parametrize("step", WRAPPING_STEPS, ids=[step.name for step in WRAPPING_STEPS])

@@ -6,28 +6,26 @@ nothing, unless tests/regression_guards.toml lists it with a reason.
 A test file that imports something only the new step has still loads on
 the previous step: the missing names become placeholders that fail a test
 only when the test uses them (tools/missing_names.py), so every test is
-judged on its own. Both runs load the files the same way.
+judged on its own. The "green" half is the step's own run (suites.py: made
+once per `make test`, shared with test_steps.py and test_promises.py); on
+its own step every imported name exists, so loading the files as they are
+or softened comes to the same.
 """
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from suites import STEPS, collect_every_step, in_parallel, node_ids, run
+from suites import STEPS, node_ids, own_suite, run
 from tools import outcomes, steps
 
 GUARDS = tomllib.loads((Path(__file__).parent / "regression_guards.toml").read_text())
 PAIRS = list(zip(STEPS, STEPS[1:]))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def collected():
-    collect_every_step()
-
-
 def added_tests(previous, step):
     before = set(node_ids(previous))
-    return [node_id for node_id in node_ids(step) if node_id not in before]
+    return [node_id for node_id in own_suite(step)["collected"] if node_id not in before]
 
 
 def is_guard(node_id, guards):
@@ -44,11 +42,10 @@ def red_or_green(result, node_id):
 
 @pytest.mark.parametrize("previous, step", PAIRS, ids=[f"{a.name}->{b.name}" for a, b in PAIRS])
 def test_new_tests_fail_before_their_step_and_pass_on_it(previous, step, tmp_path):
+    green = own_suite(step)
     added = added_tests(previous, step)
     assert added, f"{step.name} adds no tests"
-    files = outcomes.suite_files(step)
-    red, green = in_parallel((run, tmp_path / "red", files, previous, added, (), True),
-                             (run, tmp_path / "green", files, step, added, (), True))
+    red = run(tmp_path / "red", outcomes.suite_files(step), previous, added, (), True)
 
     not_green = {node_id: red_or_green(green, node_id) for node_id in added
                  if red_or_green(green, node_id) != "passed"}

@@ -23,7 +23,6 @@ import sys
 import threading
 import urllib.request
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -47,7 +46,7 @@ def checked(tmp_path_factory):
     learner = Learner(clone(base / "repository"), base / "bin")
     workspace = learner.repository / "workspace"
 
-    no_migration = copy_of("03", workspace / "03-sessions", without=["0002_*"])
+    copy_of("03", workspace / "03-sessions", without=["0002_*"])  # no migration
 
     never_answers = copy_of("01", base / "my-first-app")  # any folder name: the step is given
     edit(never_answers / "authapp" / "__init__.py", "    return app\n",
@@ -165,7 +164,7 @@ def test_an_old_python_gets_a_clear_message_and_nothing_is_installed(tmp_path):
 
 def test_the_entry_point_reads_on_old_pythons():
     """The modules that run before .venv exists must not be a SyntaxError on 3.8-3.10."""
-    for name in ["__init__", "__main__", "bootstrap", "commands", "steps", "liveapp", "doctor", "client"]:
+    for name in ["__init__", "__main__", "bootstrap", "commands", "steps", "liveapp", "ports", "doctor", "client"]:
         source = (ROOT / "tools" / f"{name}.py").read_text()
         ast.parse(source, filename=f"tools/{name}.py", feature_version=(3, 8))
 
@@ -282,8 +281,8 @@ def test_reset_refuses_while_a_server_holds_the_database(served):
 
 
 def test_the_client_follows_the_api_port():
-    port = free_port()
-    httpd = client.server(api_port=5123, port=port)
+    httpd = client.server(api_port=5123, port=0)  # the kernel picks a free port
+    port = httpd.server_address[1]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -366,7 +365,8 @@ def test_learner_leftovers_are_ignored_by_git_and_never_copied(tmp_path):
     step = steps.find_step("03")
     leftovers = [step / name for name in LEARNER_FILES]
     assert steps.git_ignored(leftovers, ROOT) == set(leftovers)
-    lesson = [step / "README.md", step / "authapp" / "auth.py", steps.find_step("05") / "authapp/data/common-passwords.txt"]
+    lesson = [step / "README.md", step / "authapp" / "auth.py",
+              steps.find_step("05") / "authapp/data/common-passwords.txt"]
     assert steps.git_ignored(lesson, ROOT) == set()
     # Without git (a downloaded zip), .gitignore is read directly; and `start` copies only the lesson.
     learner = Learner(clone(tmp_path / "repository"), tmp_path / "bin")

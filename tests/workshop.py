@@ -8,13 +8,14 @@ nothing is installed again: its stamps already match the pins.
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from tools.ports import free_port  # noqa: F401 (a port for the commands a test types, as a learner would)
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ["tools", "steps", "docs", "scripts", "client", "Makefile", ".gitignore", "README.md",
@@ -88,12 +89,6 @@ def stop(process):
             process.wait()
     process.log.seek(0)
     return process.log.read()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url, process, limit=120):

@@ -20,14 +20,16 @@ SECTION = "Checkpoints"
 
 STYLE = """
   @page { size: A4; margin: 18mm; }
-  body { font: 12pt/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111; max-width: 48em; margin: 2em auto; }
+  body { font: 12pt/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111; max-width: 48em;
+         margin: 2em auto; }
   h1 { font-size: 18pt; margin: 0 0 .2em; }
   .who { margin: .8em 0 1.2em; }
   .who span { display: inline-block; min-width: 14em; border-bottom: 1px solid #555; margin-right: 1.5em; }
   ul { list-style: none; padding: 0; }
   li { margin: 0 0 .7em; display: flex; gap: .6em; align-items: flex-start; }
   li input { width: 1.1em; height: 1.1em; margin-top: .2em; flex: none; }
-  code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 10.5pt; background: #f2f2f2; padding: 0 .2em; }
+  code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 10.5pt; background: #f2f2f2;
+         padding: 0 .2em; }
   .notes { border-top: 1px solid #555; margin-top: 1.5em; padding-top: .3em; min-height: 6em; color: #555; }
   .source { color: #666; font-size: 9pt; }
   @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
@@ -123,7 +125,7 @@ def main(argv=None):
     parser.add_argument("--out", default=str(steps.ROOT / "build" / "checklists"))
     args = parser.parse_args(argv)
     written, problems = build(Path(args.out))
-    for step, name, count in written:
+    for _, name, count in written:
         print(f"{Path(args.out) / name}  ({count} checkpoints)")
     for problem in problems:
         print(f"MISSING {problem}")

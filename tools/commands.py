@@ -54,6 +54,7 @@ MAKE_ONLY = [
     ("make screenshots", "refresh the browser client's screenshots"),
     ("make test-production", "step 05 on PostgreSQL, Redis and gunicorn"),
     ("make bench", "the performance report"),
+    ("make lint", "ruff on the whole repository (make test runs it first)"),
 ]
 
 

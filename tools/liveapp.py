@@ -10,26 +10,18 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tools import bootstrap, steps
+from tools import bootstrap, ports, steps
 
 ROOT = bootstrap.ROOT
 
 START_LIMIT = 60  # seconds for `flask run` to answer at all: a hang guard, generous for a busy laptop
 CHECKING = "=== flask db check ==="  # printed by tools/dbprobe.py between its two halves
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(database):
@@ -75,28 +67,25 @@ class Finding:
 
 
 class Server:
-    """`flask run` on a free loopback port, its output kept in a file."""
+    """`flask run --port 0` on loopback, its output kept in a file: the kernel
+    picks a free port, and the server says which (tools/ports.py)."""
 
     def __init__(self, folder, python, env, log_path):
-        self.port = free_port()
-        self.base_url = "http://127.0.0.1:%d" % self.port
+        self.port = self.base_url = None
         self.log_path = log_path
         self.log = open(log_path, "w+", encoding="utf-8", errors="replace")
-        self.process = subprocess.Popen(flask(python, "run", "--port", str(self.port)), cwd=str(folder), env=env,
-                                        stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(flask(python, "run", "--port", "0"), cwd=str(folder),
+                                        env=dict(env, PYTHONUNBUFFERED="1"), stdin=subprocess.DEVNULL,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_until_listening(self, limit=START_LIMIT):
-        """True once the port accepts connections; False if the server exits or never listens."""
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            with socket.socket() as probe:
-                probe.settimeout(0.5)
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return True
-            time.sleep(0.1)
-        return False
+        """True once the server listens and has said on which port; False if it
+        exits first, or says nothing within `limit` seconds."""
+        self.port = ports.announced_port(self.output, self.process, limit)
+        if self.port is None:
+            return False
+        self.base_url = "http://%s:%d" % (ports.HOST, self.port)
+        return True
 
     def output(self):
         self.log.flush()
@@ -158,8 +147,9 @@ def migration_drift(output, shown_folder, learner_folder):
     """`flask db check` found models and migrations that disagree: say what, in words."""
     differences = []
     for kind, what, name in re.findall(r"Detected (added|removed) (table|column) '([\w.]+)'", output):
-        differences.append("%s `%s` is %s" % (what, name, "in your models, but no migration creates it" if kind == "added"
-                                                else "made by a migration, but your models don't have it"))
+        where = ("in your models, but no migration creates it" if kind == "added"
+                 else "made by a migration, but your models don't have it")
+        differences.append("%s `%s` is %s" % (what, name, where))
     if not differences:
         differences = [line.split("Detected ", 1)[1] for line in output.splitlines() if "Detected " in line]
     if not differences:
@@ -180,7 +170,7 @@ def answers_http(server, folder, step_name, limit, shown_folder):
     """GET / and, when the step has accounts, a register and a login, over real HTTP."""
     if not server.wait_until_listening():
         return [Finding("Your app doesn't start with `flask run`",
-                        "What happened: " + (last_error(server.output()) or "it never listened on its port"),
+                        "What happened: " + (last_error(server.output()) or "it never printed `Running on http://127.0.0.1:...`"),
                         where_in(server.output(), folder, shown_folder))]
     status, body, text = request(server.base_url, "GET", "/", timeout=limit)
     if status is None:

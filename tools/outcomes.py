@@ -242,7 +242,7 @@ def run_here(workdir, app_dir, select=(), extra_args=()):
     plugins = [Outcomes(app_dir)] + ([Only(select)] if select else [])
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        exit_code = pytest.main(["-p", "no:terminal", *pytest_args(workdir, select, extra_args)], plugins=plugins)
+        exit_code = pytest.main(["-p", "no:terminal", *run_arguments(workdir, select, extra_args)], plugins=plugins)
     # Usage error or internal error: e.g. conftest.py couldn't import the app at all.
     plugins[0].crash = printed.getvalue() if exit_code in (pytest.ExitCode.USAGE_ERROR,
                                                            pytest.ExitCode.INTERNAL_ERROR) else ""
@@ -311,7 +311,7 @@ class Collected:
         self.node_ids.extend(item.nodeid for item in session.items)
 
 
-def pytest_args(workdir, select, extra_args):
+def run_arguments(workdir, select, extra_args):
     """Arguments for a run in workdir: our pytest.ini, and only the modules
     that hold the selected tests (all of tests/ when nothing is selected)."""
     workdir = Path(workdir)
@@ -319,6 +319,29 @@ def pytest_args(workdir, select, extra_args):
     paths = [str(workdir / module) for module in modules] or [str(workdir / "tests")]
     return ["-c", str(workdir / "pytest.ini"), "--rootdir", str(workdir), "-p", "no:cacheprovider",
             "-p", "no:debugging", "--continue-on-collection-errors", *extra_args, *paths]
+
+
+# As a pytest plugin, for a suite run where it lives, as a learner runs it
+# (tests/suites.py: each step's own suite, once per `make test`):
+#     python -m pytest -p tools.outcomes --outcomes-json=FILE
+# keeps pytest's usual output and writes the records to FILE at the end.
+
+def pytest_addoption(parser):
+    parser.addoption("--outcomes-json", metavar="FILE", help="write every test's outcome to FILE (tools/outcomes.py)")
+
+
+def pytest_configure(config):
+    if config.getoption("outcomes_json", None):
+        config.outcomes_plugins = [Outcomes(config.rootpath), Collected()]
+        for plugin in config.outcomes_plugins:
+            config.pluginmanager.register(plugin)
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "outcomes_plugins", None):
+        recorder, collected = config.outcomes_plugins
+        Path(config.getoption("outcomes_json")).write_text(
+            json.dumps({**recorder.as_dict(), "collected": collected.node_ids}))
 
 
 def main(argv):
@@ -341,7 +364,7 @@ def main(argv):
         plugins[0].event(event="imported", errors=app_errors)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        exit_code = pytest.main(["-p", "no:terminal", *pytest_args(workdir, select, extra_args)],
+        exit_code = pytest.main(["-p", "no:terminal", *run_arguments(workdir, select, extra_args)],
                                 plugins=plugins)
     crash = printed.getvalue() if exit_code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) else ""
     Path(output).write_text(json.dumps({**plugins[0].as_dict(), "collected": plugins[1].node_ids,

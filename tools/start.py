@@ -27,7 +27,8 @@ def main(argv=None):
     step = steps.find_step(args.step)
     number = steps.number(step)
     default_place = Path(args.workspace).resolve() == (steps.ROOT / "workspace").resolve()
-    check = suggest("check", number) if default_place else suggest("check", number, dir=shown(Path(args.workspace) / step.name))
+    check = (suggest("check", number) if default_place
+             else suggest("check", number, dir=shown(Path(args.workspace) / step.name)))
     previous = steps.neighbour(step, -1)
     target = Path(args.workspace) / step.name
     if target.exists() and not args.force:

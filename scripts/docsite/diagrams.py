@@ -182,7 +182,8 @@ def render(source, title):
             body.append(f'<rect class="{css}" x="{centre - note_width / 2:.1f}" y="{y:.1f}" '
                         f'width="{note_width:.1f}" height="{height}" rx="4"/>')
             body.append(text_svg(lines, centre, y + 17))
-            who = labels[first_actor] if first_actor == last_actor else f"{labels[first_actor]} and {labels[last_actor]}"
+            who = (labels[first_actor] if first_actor == last_actor
+                   else f"{labels[first_actor]} and {labels[last_actor]}")
             descriptions.append(f"{who}: {plain(text)}.")
             y += height + 12
         else:
@@ -200,15 +201,16 @@ def render(source, title):
             if arrow == "-x":
                 end = x2 - direction * 22
                 body.append(f'<line class="{css}" x1="{x1:.1f}" y1="{y:.1f}" x2="{end:.1f}" y2="{y:.1f}"/>')
-                body.append(f'<path class="seq-cross" d="M{end - 6:.1f},{y - 6:.1f} l12,12 M{end - 6:.1f},{y + 6:.1f} l12,-12"/>')
+                body.append(f'<path class="seq-cross" d="M{end - 6:.1f},{y - 6:.1f} l12,12 '
+                            f'M{end - 6:.1f},{y + 6:.1f} l12,-12"/>')
             else:
                 body.append(f'<line class="{css}" x1="{x1:.1f}" y1="{y:.1f}" x2="{end - direction * ARROW:.1f}" '
                             f'y2="{y:.1f}"{dashed}/>')
-                body.append(f'<path class="seq-head" d="M{end:.1f},{y:.1f} l{-direction * ARROW * 1.6:.1f},{-ARROW / 1.4:.1f} '
-                            f'v{ARROW * 1.43:.1f} z"/>')
+                body.append(f'<path class="seq-head" d="M{end:.1f},{y:.1f} '
+                            f'l{-direction * ARROW * 1.6:.1f},{-ARROW / 1.4:.1f} v{ARROW * 1.43:.1f} z"/>')
             verb = "answers" if arrow == "-->" else "sends, and it is refused:" if arrow == "-x" else "to"
-            descriptions.append(f"{labels[source_actor]} {verb} {labels[target]}: {plain(text)}."
-                                if arrow != "-x" else f"{labels[source_actor]} to {labels[target]}, refused: {plain(text)}.")
+            descriptions.append(f"{labels[source_actor]} {verb} {labels[target]}: {plain(text)}." if arrow != "-x"
+                                else f"{labels[source_actor]} to {labels[target]}, refused: {plain(text)}.")
             y += 16
     height = y + 4
     lifelines = "".join(f'<line class="seq-life" x1="{x[name]:.1f}" y1="{MARGIN + actor_height}" '

@@ -91,7 +91,8 @@ def on_files(files, config):
     for step in all_steps():
         files.append(File.generated(config, downloads.step_zip_path(step),
                                     content=downloads.build(downloads.step_members(step))))
-    files.append(File.generated(config, downloads.REPOSITORY_ZIP, content=downloads.build(downloads.repository_members())))
+    files.append(File.generated(config, downloads.REPOSITORY_ZIP,
+                                content=downloads.build(downloads.repository_members())))
     return files
 
 
@@ -270,7 +271,7 @@ def all_the_code(page, config):
     repository = posixpath.relpath(downloads.REPOSITORY_ZIP, here or ".")
     out = []
     if config.repo_url:
-        out += [f"With git:\n", f'```bash title="in a terminal"\ngit clone {config.repo_url}\n```\n',
+        out += ["With git:\n", f'```bash title="in a terminal"\ngit clone {config.repo_url}\n```\n',
                 f"or download [the whole repository as a zip]({repository}).\n"]
     else:
         out.append(f"[Download the whole repository]({repository}){{ .md-button .md-button--primary }} "

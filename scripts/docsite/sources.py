@@ -168,7 +168,9 @@ def link_names(page_html, page_url, resolver, step, used):
 FORMATTER_OPTIONS = dict(linenos="inline", anchorlinenos=True, lineanchors="L", cssclass="highlight")
 STYLE = """
 :root { color-scheme: light dark; --bg: #fff; --fg: #1f2328; --muted: #59636e; --line: #eaeef2; --hl: #fff8c5; }
-@media (prefers-color-scheme: dark) { :root { --bg: #1e2129; --fg: #e3e6ea; --muted: #9aa4b2; --line: #2f3440; --hl: #4d4211; } }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #1e2129; --fg: #e3e6ea; --muted: #9aa4b2; --line: #2f3440; --hl: #4d4211; }
+}
 body { margin: 0; background: var(--bg); color: var(--fg);
        font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 header { padding: .8rem 1rem; border-bottom: 1px solid var(--line); }
@@ -176,7 +178,9 @@ header p { margin: .2rem 0; overflow-wrap: anywhere; }
 header a { color: #3f51b5; } @media (prefers-color-scheme: dark) { header a { color: #8c9eff; } }
 h1 { font-size: 1.05rem; margin: .3rem 0; overflow-wrap: anywhere; }
 .note { color: var(--muted); font-size: .9rem; }
-.highlight pre { margin: 0; padding: .8rem 0; overflow-x: auto; font: 13px/1.55 ui-monospace, Menlo, Consolas, monospace; }
+.highlight pre {
+  margin: 0; padding: .8rem 0; overflow-x: auto; font: 13px/1.55 ui-monospace, Menlo, Consolas, monospace;
+}
 .highlight .linenos { display: inline-block; width: 3.2em; padding-right: .8em; text-align: right; color: var(--muted);
                       user-select: none; }
 .highlight a { text-decoration: none; }
@@ -188,8 +192,9 @@ h1 { font-size: 1.05rem; margin: .3rem 0; overflow-wrap: anywhere; }
 def pygments_css():
     light = HtmlFormatter(style="default").get_style_defs(".highlight")
     dark = HtmlFormatter(style="github-dark").get_style_defs(".highlight")
-    light = "\n".join(line for line in light.splitlines() if not re.search(r"\.highlight \{|^pre|^td|^span\.linenos|\.hll", line))
-    dark = "\n".join(line for line in dark.splitlines() if not re.search(r"\.highlight \{|^pre|^td|^span\.linenos|\.hll", line))
+    ours = re.compile(r"\.highlight \{|^pre|^td|^span\.linenos|\.hll")  # rules the page styles itself
+    light = "\n".join(line for line in light.splitlines() if not ours.search(line))
+    dark = "\n".join(line for line in dark.splitlines() if not ours.search(line))
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
 
 
@@ -225,7 +230,8 @@ class SourceViews:
         trail = [f'<a href="{home}">{html.escape(self.site_name)}</a>']
         if step_page:
             trail.append(f'<a href="{relative(step_page[0], target)}">{html.escape(step_page[1])}</a>')
-        links = f'Download: <a href="{relative(download, target)}">{posixpath.basename(download)}</a>' if download else ""
+        links = (f'Download: <a href="{relative(download, target)}">{posixpath.basename(download)}</a>'
+                 if download else "")
         body = (f'<header><p>{" › ".join(trail)}</p><h1><code>{html.escape(path)}</code></h1>'
                 f'<p class="note">{links}</p>{note}</header><main>{self.cache[key]}</main>')
         return target, (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from tools.steps import lesson_files  # noqa: E402
+
 # Made by running or testing a step, never written by hand.
 IGNORED_PARTS = {"__pycache__", "instance", ".pytest_cache", "workspace"}
 IGNORED_SUFFIXES = {".pyc", ".sqlite", ".sqlite3", ".db"}
@@ -242,7 +243,8 @@ def complete_diff(previous, current, shown_in_full=()):
     """The collapsed "complete diff": every changed file not shown in full on the page."""
     entries = sorted((entry for entry in changes(previous, current) if entry["path"] not in shown_in_full),
                      key=order)
-    out = [f'??? abstract complete-diff "The complete diff from step {previous.name[:2]}: {len(entries)} files (click to open)"\n\n']
+    out = [f'??? abstract complete-diff "The complete diff from step {previous.name[:2]}: '
+           f'{len(entries)} files (click to open)"\n\n']
     body = [f"Every changed file of `steps/{current.name}`"
             + (" except those shown in full above" if shown_in_full else "")
             + ", application code first. A `+` line is new, a `-` line is gone. The copy button "
@@ -274,7 +276,8 @@ def sizes_table(steps, page_link):
     out = ["| step | application code | tests | other files | data |\n|---|--:|--:|--:|--:|\n"]
     first = steps[0]
     files = step_files(first)
-    by_kind = {name: [text for path, text in files.items() if kind(path) == name] for name in ("code", "tests", "other", "data")}
+    by_kind = {name: [text for path, text in files.items() if kind(path) == name]
+               for name in ("code", "tests", "other", "data")}
     lines = {name: sum(len(text.splitlines()) for text in texts) for name, texts in by_kind.items()}
     out.append(f"| {page_link(first)} | +{lines['code']} | +{lines['tests']} | +{lines['other']} | "
                f"{'+' + format(lines['data'], ',') if lines['data'] else '–'} |\n")
