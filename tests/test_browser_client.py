@@ -6,7 +6,9 @@ and SameSite. From step 06 on, every account follows the link in its
 verification mail (read from the API's output) on the client's own page before
 it logs in. From step 07 on, a journey turns two-factor authentication on,
 logs in with codes that pyotp computes and with a recovery code, and turns it
-off. Run `make screenshots` to refresh docs/assets/client/ from the last step."""
+off. From step 08 on, the passkey forms on an IP address say to use localhost
+(the passkey journey itself is tests/test_passkeys_browser.py). Run
+`make screenshots` to refresh docs/assets/client/ from the last step."""
 import io
 import itertools
 import os
@@ -39,6 +41,8 @@ RESET_STEPS = [step for step in SESSION_STEPS if number(step) >= 4]  # forgot/re
 VERIFYING = 6  # from this step on, an account follows its mailed link before it can log in
 VERIFY_STEPS = [step for step in SESSION_STEPS if number(step) >= VERIFYING]
 TWO_FACTOR_STEPS = [step for step in SESSION_STEPS if number(step) >= 7]  # TOTP and recovery codes
+# Passkeys: their journey needs localhost (tests/test_passkeys_browser.py); here, the page on an IP address.
+PASSKEY_STEPS = [step for step in SESSION_STEPS if number(step) >= 8]
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new battery staple horse"
 USER_NUMBERS = itertools.count(1)
@@ -509,6 +513,27 @@ def test_the_qr_code_is_shown_only_when_it_is_nothing_but_a_drawing(stack, page)
     # blocks them: the second wall, reported in the console. Nothing else may be.
     assert all("violates the following Content Security Policy directive" in error
                for error in unexpected_console_errors(page))
+
+
+@steps(PASSKEY_STEPS)
+def test_passkeys_on_an_ip_address_say_to_use_localhost(stack, page):
+    # A passkey belongs to a domain name: on http://127.0.0.1 the browser would
+    # throw a SecurityError. The page says why, and where to go, as it loads,
+    # and a click asks nothing of the API.
+    requests = []
+    page.on("request", lambda request: "/auth/passkeys" in request.url and requests.append(request.url))
+    page.goto(stack.client_url)
+    expect(page.locator("#passkey-login")).to_be_visible()  # GET / named a step with passkeys
+    localhost = stack.client_url.replace("127.0.0.1", "localhost")
+    advice = ("A passkey belongs to a domain name, never to an IP address: "
+              f"open this page on {localhost} instead.")
+    for form in ("passkey-login", "add-passkey"):
+        expect(message(page, form)).to_have_text(advice)
+    snap(page, stack, "15-passkeys-need-a-domain", "#passkey-login")
+    page.click("#passkey-login button")
+    expect(message(page, "passkey-login")).to_have_text(advice)
+    assert requests == []
+    assert unexpected_console_errors(page) == []
 
 
 def unexpected_console_errors(page):
