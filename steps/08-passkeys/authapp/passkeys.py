@@ -13,14 +13,27 @@ the answers: their binary formats, the signature, the origin and the RP ID.
 """
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import IntegrityError
-from webauthn import (generate_authentication_options, generate_registration_options,
-                      verify_authentication_response, verify_registration_response)
-from webauthn.helpers import (decode_credential_public_key, decoded_public_key_to_cryptography, options_to_json_dict,
-                              parse_authentication_credential_json, parse_registration_credential_json)
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import (
+    decode_credential_public_key,
+    decoded_public_key_to_cryptography,
+    options_to_json_dict,
+    parse_authentication_credential_json,
+    parse_registration_credential_json,
+)
 from webauthn.helpers.exceptions import InvalidRegistrationResponse
-from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, CredentialDeviceType,
-                                      PublicKeyCredentialDescriptor, ResidentKeyRequirement,
-                                      UserVerificationRequirement)
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    CredentialDeviceType,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
 from werkzeug.exceptions import BadRequest, Conflict, NotFound, Unauthorized
 
 from .audit import log_event
