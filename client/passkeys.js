@@ -35,8 +35,11 @@ async function askTheAuthenticator(ceremony) {
 on("add-passkey", async (data, form) => {
   const problem = passkeyProblem();
   if (problem) throw new Error(problem);
-  const options = await callApi("POST", "/auth/passkeys/register/options", data);
-  if (!options.ok) return showErrors(form, options.body);
+  // With two-factor on, the API wants a code too (a passkey will stand in for it).
+  const factor = data.code.trim() ? secondFactor(data.code) : {};
+  const options = await callApi("POST", "/auth/passkeys/register/options",
+                                { password: data.password, name: data.name, ...factor });
+  if (!options.ok) return showSecondFactorErrors(form, options.body);
   const credential = await askTheAuthenticator(() => navigator.credentials.create(
     { publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options.body) }));
   const answer = await callApi("POST", "/auth/passkeys/register/verify", credential.toJSON());

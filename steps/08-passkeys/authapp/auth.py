@@ -6,9 +6,9 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.security import generate_password_hash
 
 from .audit import log_event
+from .browsers import remember_browser
 from .errors import FieldErrors
 from .hashing import check_hash
-from .browsers import remember_browser
 from .models import AlreadyTaken, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_pending_login, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings

@@ -1,5 +1,6 @@
 """Settings. Defaults live in the classes; the environment overrides them."""
 import os
+import re
 from datetime import timedelta
 
 from cryptography.fernet import Fernet
@@ -152,6 +153,7 @@ class ProductionConfig(Config):
     CONFIG_NAME = "production"
     SECRET_KEY = None  # must come from the environment: the app refuses to start without it
     TOTP_ENCRYPTION_KEY = None  # the same
+    WEBAUTHN_RP_ID = WEBAUTHN_ORIGIN = None  # the same: localhost passkeys would work nowhere else
     SESSION_COOKIE_SECURE = True  # only ever sent over HTTPS
     # "__Host-": browsers accept this cookie only if it is Secure, has no
     # Domain and has Path=/, so a sibling subdomain can't plant or overwrite it.
@@ -167,6 +169,10 @@ class ProductionConfig(Config):
         "TOTP_ENCRYPTION_KEY": "the key that encrypts two-factor secrets in the database, kept apart from it, "
                                "for example from python -c \"from cryptography.fernet import Fernet; "
                                "print(Fernet.generate_key().decode())\"",
+        "WEBAUTHN_RP_ID": "the domain passkeys are bound to, yours, e.g. example.com: a domain name, "
+                          "never localhost or an IP address",
+        "WEBAUTHN_ORIGIN": "the front end's exact origin, e.g. https://app.example.com: https://, "
+                           "no path, on the WEBAUTHN_RP_ID domain or below it",
     }
 
 
@@ -237,17 +243,22 @@ def load_config(app, config, overrides):
 def refuse_missing_settings(config):
     """Fail at start-up, naming every missing setting, rather than run half-configured."""
     missing = {name: why for name, why in config.get("REQUIRED_SETTINGS", {}).items()
-               if not usable(name, config.get(name))}
+               if not usable(name, config.get(name), config)}
     if missing:
         raise RuntimeError(f"{config['CONFIG_NAME']} can't start without these environment variables:\n"
                            + "\n".join(f"  {name}: {why}" for name, why in missing.items()))
 
 
-def usable(name, value):
+def usable(name, value, config):
     """Set, and for SECRET_KEY also not the development value and not short or
     repetitive enough to guess ("aaaa..." is long but no secret); for
-    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one."""
+    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one; for the
+    passkeys, settings a browser accepts (passkeys.py)."""
     value = str(value or "").strip()
+    if name == "WEBAUTHN_RP_ID":
+        return is_domain_name(value) and value != "localhost"
+    if name == "WEBAUTHN_ORIGIN":
+        return origin_fits_rp_id(value, str(config.get("WEBAUTHN_RP_ID") or ""))
     if name == "SECRET_KEY":
         return (value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
                 and len(set(value)) >= SECRET_KEY_MIN_DISTINCT)
@@ -268,6 +279,20 @@ def is_fernet_key(key):
     except ValueError:
         return False
     return True
+
+
+def is_domain_name(text):
+    """example.com, not https://example.com, example.com:443 or 192.0.2.7."""
+    labels = text.split(".")
+    return (all(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", label) for label in labels)
+            and not labels[-1].isdigit())
+
+
+def origin_fits_rp_id(origin, rp_id):
+    """WebAuthn: the page's origin must be secure (https) and its host the RP
+    ID or a subdomain of it; an origin has no path."""
+    found = re.fullmatch(r"https://([^/:]+)(:\d+)?", origin)
+    return bool(found) and (found[1] == rp_id or found[1].endswith(f".{rp_id}"))
 
 
 def allowed_origins(config):

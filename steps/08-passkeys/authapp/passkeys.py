@@ -5,6 +5,7 @@ we keep the public key. py_webauthn (Duo Labs) writes the options and checks
 the answers: their binary formats, the signature, the origin and the RP ID.
 
     POST   /auth/passkeys/register/options  {"password", "name"}  options for navigator.credentials.create()
+                                            (with two-factor on, a "code" or "recovery_code" too)
     POST   /auth/passkeys/register/verify   what create() answered   201 {"passkey"}
     POST   /auth/passkeys/login/options                            options for navigator.credentials.get()
     POST   /auth/passkeys/login/verify      what get() answered      200 {"user"}, and a session
@@ -13,15 +14,28 @@ the answers: their binary formats, the signature, the origin and the RP ID.
 """
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import IntegrityError
-from webauthn import (generate_authentication_options, generate_registration_options,
-                      verify_authentication_response, verify_registration_response)
-from webauthn.helpers import (decode_credential_public_key, decoded_public_key_to_cryptography, options_to_json_dict,
-                              parse_authentication_credential_json, parse_registration_credential_json)
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import (
+    decode_credential_public_key,
+    decoded_public_key_to_cryptography,
+    options_to_json_dict,
+    parse_authentication_credential_json,
+    parse_registration_credential_json,
+)
 from webauthn.helpers.exceptions import InvalidRegistrationResponse
-from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, CredentialDeviceType,
-                                      PublicKeyCredentialDescriptor, ResidentKeyRequirement,
-                                      UserVerificationRequirement)
-from werkzeug.exceptions import BadRequest, Conflict, NotFound, Unauthorized
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    CredentialDeviceType,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 
 from .audit import log_event
 from .browsers import remember_browser
@@ -31,7 +45,7 @@ from .extensions import db
 from .mail import send_mail
 from .models import Passkey, User, utcnow
 from .sessions import login_required, revoke_sessions, start_session
-from .two_factor import require_password
+from .two_factor import proves_second_factor, require_password, second_factor
 from .validation import json_object, no_form_body, required_strings
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
@@ -67,6 +81,12 @@ def register_options():
     mine = passkeys_of(g.user)
     if len(mine) >= current_app.config["PASSKEYS_PER_ACCOUNT"]:
         raise Conflict(f"an account can have {len(mine)} passkeys at most: remove one first")
+    if g.user.two_factor_enabled:
+        # A passkey logs in without the code (login_verify): adding one takes the
+        # code too, as turning two-factor off does, or the password would skip it.
+        field, value = second_factor(data)
+        if not proves_second_factor(g.user, field, value):
+            raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
     options = generate_registration_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"], rp_name=current_app.config["WEBAUTHN_RP_NAME"],
         user_name=g.user.username,
@@ -155,6 +175,9 @@ def login_verify():
     if (verified.credential_device_type == CredentialDeviceType.MULTI_DEVICE) != passkey.backup_eligible:
         # WebAuthn: whether a credential may be backed up is fixed for its life.
         raise refused("its backup eligibility changed since it was added", Unauthorized, user)
+    if not user.email_verified:  # the password's rule (auth.py), told only to the passkey's holder
+        log_event("login_unverified", user=user)
+        raise Forbidden("email not verified")
     if not record_use(passkey, verified):
         raise refused("a copy of it signed with the same count at the same moment", Unauthorized, user)
     # User verification was required: the authenticator signed only after a PIN

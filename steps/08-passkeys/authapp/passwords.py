@@ -3,9 +3,9 @@ from flask import Blueprint, current_app, g
 from werkzeug.exceptions import Forbidden
 
 from .audit import log_event
+from .browsers import remember_browser
 from .errors import FieldErrors
 from .extensions import db
-from .browsers import remember_browser
 from .mail import send_mail
 from .models import User
 from .sessions import login_required, revoke_sessions, start_session

@@ -5,8 +5,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import request
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
-from .guessable import guessability_problem
 from .errors import FieldErrors
+from .guessable import guessability_problem
 from .models import normalized
 
 USERNAME = re.compile(r"[A-Za-z0-9._-]{3,30}")

@@ -26,9 +26,10 @@ from authapp.extensions import db
 
 
 # What a deployment sets in the environment: a long random key, a mail server,
-# a key for the two-factor secrets.
+# a key for the two-factor secrets, the passkeys' domain and the front end's origin.
 PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
-              "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4="}
+              "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4=",
+              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com"}
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ import pyotp
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from authapp.extensions import db
+from authapp.models import User
 from conftest import PASSWORD, UV, add_passkey, b64url, sign_in, unb64url
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -139,3 +141,16 @@ def test_a_refused_passkey_starts_no_session_and_ends_none(client, alice, authen
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     assert sign_in(client, authenticator, user_verified=False).status_code == 401
     assert client.get("/auth/me").status_code == 200  # the session from the password goes on
+
+
+def test_a_passkey_keeps_the_account_rules_of_the_password(app, alice, authenticator):
+    # Every passkey was added by a verified account, but whatever makes an
+    # address unverified again (an administrator, a later feature) must stop
+    # the passkey as it stops the password: same answer, no session.
+    with app.app_context():
+        db.session.execute(db.update(User).values(email_verified=False))
+        db.session.commit()
+    response = sign_in(alice, authenticator)
+    assert response.status_code == 403
+    assert response.get_json() == {"error": "email not verified"}
+    assert alice.get("/auth/me").status_code == 401

@@ -128,3 +128,24 @@ def test_an_account_has_ten_passkeys_at_most(app, alice):
     response = options(alice)
     assert response.status_code == 409
     assert response.get_json() == {"error": "an account can have 10 passkeys at most: remove one first"}
+
+
+def test_with_two_factor_on_adding_a_passkey_takes_a_code_too(alice, clock, authenticator):
+    # A passkey logs in without the code (test_a_passkey_is_both_factors_at_once):
+    # if the password alone could add one, a stolen session plus the password
+    # would skip the code for good. So adding one asks what turning two-factor
+    # off asks: the password and a code (or a recovery code).
+    secret = alice.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    codes = alice.post("/auth/2fa/confirm", json={"code": clock.code(secret)}).get_json()["recovery_codes"]
+    clock.tick()
+    no_code = options(alice)
+    assert no_code.status_code == 400
+    assert no_code.get_json()["fields"] == {"code": "is required (or a recovery_code)"}
+    wrong = options(alice, code=clock.code(secret, steps=10))
+    assert wrong.status_code == 403
+    assert wrong.get_json()["fields"] == {"code": "is not a valid code"}
+    assert "challenge" not in wrong.get_json()
+    assert options(alice, code=clock.code(secret)).status_code == 200
+    response = alice.post("/auth/passkeys/register/verify", json=authenticator.create(
+        options(alice, recovery_code=codes[0]).get_json()))
+    assert response.status_code == 201

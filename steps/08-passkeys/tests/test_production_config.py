@@ -1,5 +1,5 @@
-"""ProductionConfig: no start without a usable SECRET_KEY, a mail server and a key
-for the two-factor secrets; __Host- cookies, HSTS."""
+"""ProductionConfig: no start without a usable SECRET_KEY, a mail server, a key
+for the two-factor secrets and the passkeys' RP ID and origin; __Host- cookies, HSTS."""
 import pytest
 
 from authapp import create_app
@@ -67,3 +67,31 @@ def test_production_session_cookie_is_a_secure_host_prefixed_cookie(production_a
     # What the browser requires of a __Host- cookie:
     assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_names_the_passkey_settings_with_the_others(monkeypatch):
+    # The defaults fit the browser client on localhost: in production, every
+    # passkey made with them would be bound to "localhost" and work nowhere else.
+    for name in (*PRODUCTION, "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError) as error:
+        create_app("production")
+    assert "WEBAUTHN_RP_ID: the domain" in str(error.value)
+    assert "WEBAUTHN_ORIGIN: the front end's exact origin" in str(error.value)
+
+
+@pytest.mark.parametrize("rp_id, origin, refused", [
+    ("localhost", "https://localhost", "WEBAUTHN_RP_ID"),  # the development default
+    ("192.0.2.7", "https://192.0.2.7", "WEBAUTHN_RP_ID"),  # an IP address can't be an RP ID
+    ("https://example.com", "https://example.com", "WEBAUTHN_RP_ID"),  # a domain, not a URL
+    ("example.com", "http://app.example.com", "WEBAUTHN_ORIGIN"),  # not HTTPS
+    ("example.com", "https://app.example.com/login", "WEBAUTHN_ORIGIN"),  # a URL, not an origin
+    ("example.com", "https://example.org", "WEBAUTHN_ORIGIN"),  # outside the RP ID's domain
+    ("example.com", "https://notexample.com", "WEBAUTHN_ORIGIN"),  # a suffix, but not a subdomain
+])
+def test_production_refuses_passkey_settings_that_cannot_work(rp_id, origin, refused):
+    # The browser would refuse every ceremony: better to say so at start-up.
+    with pytest.raises(RuntimeError) as error:
+        create_app("production", **{**PRODUCTION, "WEBAUTHN_RP_ID": rp_id, "WEBAUTHN_ORIGIN": origin})
+    assert f"  {refused}: " in str(error.value)
+
