@@ -25,6 +25,7 @@ from webauthn.helpers import (
     decoded_public_key_to_cryptography,
     options_to_json_dict,
     parse_authentication_credential_json,
+    parse_client_data_json,
     parse_registration_credential_json,
 )
 from webauthn.helpers.exceptions import InvalidRegistrationResponse
@@ -109,6 +110,7 @@ def register_verify():
         verified = verify_registration_response(credential=credential, expected_challenge=ceremony.challenge,
                                                 require_user_verification=True, **expected())
         check_what_py_webauthn_leaves_to_us(credential, verified)
+        made_on_our_page(credential)
     except Exception as error:  # noqa: BLE001 (read_answer says why)
         raise refused(error, BadRequest, g.user)
     passkey = Passkey(user_id=g.user.id, credential_id=verified.credential_id,
@@ -170,6 +172,7 @@ def login_verify():
         verified = verify_authentication_response(
             credential=credential, expected_challenge=ceremony.challenge, credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count, require_user_verification=True, **expected())
+        made_on_our_page(credential)
     except Exception as error:  # noqa: BLE001 (read_answer says why)
         raise refused(error, Unauthorized, user)
     if (verified.credential_device_type == CredentialDeviceType.MULTI_DEVICE) != passkey.backup_eligible:
@@ -267,6 +270,15 @@ def reason(error):
     if error.__cause__ is not None:
         text = f"{text.rstrip('.')}: {error.__cause__}"
     return (text or type(error).__name__)[:200]
+
+
+def made_on_our_page(credential):
+    """WebAuthn (7.1 and 7.2, crossOrigin and topOrigin): an answer made in a
+    frame that another site's page holds is refused, since our pages are never
+    framed: such a page could trick a click out of the user. py_webauthn leaves
+    this check to us."""
+    if parse_client_data_json(credential.response.client_data_json).cross_origin:
+        raise ValueError("it was made in a frame on another site's page")
 
 
 def expected():

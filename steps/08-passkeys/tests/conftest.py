@@ -266,7 +266,7 @@ class SoftwareAuthenticator:
                 | (BS if self.backed_up else 0))
 
     def create(self, options, origin=ORIGIN, rp_id=None, user_verified=True, credential_id=None, flags=None,
-               fmt="none", statement=None):
+               fmt="none", statement=None, cross_origin=False):
         """navigator.credentials.create(): a new key pair for the options'
         RP and user; the answer as JSON (attestation "none", unless `fmt`)."""
         rp_id = rp_id or options["rp"]["id"]
@@ -279,7 +279,7 @@ class SoftwareAuthenticator:
         attested = AAGUID + struct.pack(">H", len(credential.id)) + credential.id + cose_key
         auth_data = self.auth_data(rp_id, AT | (self.flags(user_verified) if flags is None else flags),
                                    credential.sign_count) + attested
-        client_data = client_data_json("webauthn.create", options["challenge"], origin)
+        client_data = client_data_json("webauthn.create", options["challenge"], origin, cross_origin)
         attestation = cbor2.dumps({"fmt": fmt, "attStmt": statement or {}, "authData": auth_data})
         self.credentials.append(credential)
         return {"id": b64url(credential.id), "rawId": b64url(credential.id), "type": "public-key",
@@ -288,7 +288,7 @@ class SoftwareAuthenticator:
                              "transports": ["internal"]}}
 
     def get(self, options, credential=None, origin=ORIGIN, rp_id=None, user_verified=True, flags=None,
-            sign_count=None, key=None, user_handle=None):
+            sign_count=None, key=None, user_handle=None, cross_origin=False):
         """navigator.credentials.get(): a signature over the options'
         challenge, by the last credential made (or `credential`)."""
         credential = credential or self.credentials[-1]
@@ -296,7 +296,7 @@ class SoftwareAuthenticator:
             credential.sign_count += 1
         auth_data = self.auth_data(rp_id or options["rpId"], self.flags(user_verified) if flags is None else flags,
                                    credential.sign_count if sign_count is None else sign_count)
-        client_data = client_data_json("webauthn.get", options["challenge"], origin)
+        client_data = client_data_json("webauthn.get", options["challenge"], origin, cross_origin)
         signed = auth_data + hashlib.sha256(client_data).digest()
         signature = (key or credential.key).sign(signed, ec.ECDSA(hashes.SHA256()))
         return {"id": b64url(credential.id), "rawId": b64url(credential.id), "type": "public-key",
@@ -311,10 +311,11 @@ class SoftwareAuthenticator:
         return hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + struct.pack(">I", sign_count)
 
 
-def client_data_json(kind, challenge, origin):
+def client_data_json(kind, challenge, origin, cross_origin=False):
     """What the browser writes and the authenticator signs a hash of: which
-    ceremony, the server's challenge, and the page's origin."""
-    return json.dumps({"type": kind, "challenge": challenge, "origin": origin, "crossOrigin": False}).encode()
+    ceremony, the server's challenge, the page's origin, and whether that page
+    was in a frame on another site's page."""
+    return json.dumps({"type": kind, "challenge": challenge, "origin": origin, "crossOrigin": cross_origin}).encode()
 
 
 # What the browser client does (client/passkeys.js), as test-client requests.

@@ -154,3 +154,18 @@ def test_a_passkey_keeps_the_account_rules_of_the_password(app, alice, authentic
     assert response.status_code == 403
     assert response.get_json() == {"error": "email not verified"}
     assert alice.get("/auth/me").status_code == 401
+
+
+@pytest.mark.parametrize("ceremony", ["add", "sign in"])
+def test_an_answer_made_in_a_frame_on_another_site_is_refused(client, alice, authenticator, ceremony):
+    # Another site frames our page (and lets the frame use passkeys): the
+    # origin is ours, but the browser says crossOrigin. Our pages are never
+    # framed, so such an answer comes from a click-jacking page (WebAuthn, 7.1-7.2).
+    if ceremony == "add":
+        client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+        response = add_passkey(client, authenticator, cross_origin=True)
+    else:
+        response = sign_in(alice, authenticator, cross_origin=True)
+        assert alice.get("/auth/me").status_code == 401
+    assert response.status_code == (400 if ceremony == "add" else 401)
+    assert response.get_json() == {"error": "passkey not accepted: it was made in a frame on another site's page"}
