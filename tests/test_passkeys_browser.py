@@ -7,11 +7,13 @@ belong to a domain name, so http://127.0.0.1 can't have any.
 The journey: register, follow the mailed link, log in with the password, add
 a passkey, log out, sign in with it and no username, remove it, and see it
 refused afterwards; plus a passkey that a look-alike site made for its own
-RP ID, relayed to our API, refused."""
+RP ID, relayed to our API, refused; and, with two-factor on, adding a passkey
+asks for a code."""
 import itertools
 import re
 from types import SimpleNamespace
 
+import pyotp
 import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
@@ -193,6 +195,29 @@ def test_a_passkey_made_for_another_rp_id_is_refused(stack, page, authenticator)
     page.click("#passkey-login button")
     expect(message(page, "passkey-login")).to_contain_text("The browser said NotAllowedError")
     expect(page.locator("#status")).to_have_text("Not logged in")
+
+
+@steps(PASSKEY_STEPS)
+def test_with_two_factor_on_adding_a_passkey_takes_a_code(stack, page, authenticator):
+    # A passkey will log in without the code, so adding one asks for it (the
+    # card's code field; a recovery code works there too).
+    register_and_log_in(page, stack)
+    setup = page.evaluate("""async (password) => await callApi("POST", "/auth/2fa/setup", {password})""", PASSWORD)
+    totp = pyotp.TOTP(setup["body"]["secret"])
+    confirmed = page.evaluate("""async (code) => await callApi("POST", "/auth/2fa/confirm", {code})""", totp.now())
+    assert confirmed["status"] == 200, confirmed
+
+    page.fill("#add-passkey [name=password]", PASSWORD)
+    page.click("#add-passkey-button")
+    expect(page.locator('#add-passkey [data-error-for="code"]')).to_have_text("code is required (or a recovery_code)")
+    assert stored_credentials(authenticator) == []  # refused before the authenticator was asked
+
+    page.fill("#add-passkey [name=code]", confirmed["body"]["recovery_codes"][0])
+    page.click("#add-passkey-button")
+    expect(message(page, "add-passkey")).to_have_text(
+        'Passkey "passkey" added. Log out, then try "Sign in with a passkey".')
+    assert len(stored_credentials(authenticator)) == 1
+    assert unexpected_console_errors(page) == []
 
 
 def unexpected_console_errors(page):
