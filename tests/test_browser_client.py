@@ -21,13 +21,10 @@ import pyotp
 import pytest
 import segno
 
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from browser_servers import ApiServer, StaticSite, configured_client, free_port
 from conftest import ROOT, STEPS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 
@@ -52,26 +49,12 @@ def steps(selection):
     return pytest.mark.parametrize("stack", selection, ids=[s.name for s in selection], indirect=True)
 
 
-def why_no_browser():
-    if not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM} (sudo apt-get install chromium)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (make test installs requirements-dev.txt)"
-    return None
-
-
 @pytest.fixture(scope="module")  # Playwright stops after this file: other files may start their own
 def browser():
-    reason = why_no_browser()
-    if reason and IN_CI:
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    if reason:
-        pytest.skip(f"browser tests not run: {reason}")
+    require_browser()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
