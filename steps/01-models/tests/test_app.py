@@ -43,7 +43,7 @@ def test_keyword_overrides_win(monkeypatch):
 
 
 def test_testing_hashes_cheaply_but_production_does_not():
-    assert TestingConfig.PASSWORD_HASH_METHOD == "scrypt:1024:8:1"
+    assert TestingConfig.PASSWORD_HASH_METHOD == "scrypt:256:8:1"
     assert ProductionConfig.PASSWORD_HASH_METHOD != TestingConfig.PASSWORD_HASH_METHOD
 
 
