@@ -1,5 +1,6 @@
 """The factory, the configs, GET / and the JSON error handlers."""
 import pytest
+
 from authapp import STEP, create_app
 from authapp.config import ProductionConfig, TestingConfig
 

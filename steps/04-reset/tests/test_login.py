@@ -57,7 +57,8 @@ def test_missing_fields_are_400(client):
 
 
 def test_non_json_login_is_415(client):
-    response = client.post("/auth/login", data="username=alice&password=x", content_type="application/x-www-form-urlencoded")
+    response = client.post("/auth/login", data="username=alice&password=x",
+                           content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
 
 

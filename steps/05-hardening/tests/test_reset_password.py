@@ -145,7 +145,8 @@ def test_one_token_used_twice_at_the_same_instant_works_once(app, client, alice,
     monkeypatch.setattr(passwords, "require_good_password", check_then_wait)
     statuses = []
     threads = [threading.Thread(target=lambda password=password: statuses.append(
-        reset(app.test_client(), token, password).status_code)) for password in (NEW_PASSWORD, "another new passphrase")]
+        reset(app.test_client(), token, password).status_code))
+        for password in (NEW_PASSWORD, "another new passphrase")]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,6 +1,4 @@
 """Security headers on every response, for a JSON API."""
-import pytest
-
 from authapp import create_app
 from conftest import PRODUCTION
 

@@ -23,7 +23,8 @@ def test_a_guessable_password_is_refused_however_long(client, password):
     assert "too easy to guess" in response.get_json()["fields"]["password"]
 
 
-@pytest.mark.parametrize("password", ["alice.wonderland.1", "alice@example.com", "alice@example.com1", "flaskauthflaskauth"])
+@pytest.mark.parametrize("password", ["alice.wonderland.1", "alice@example.com", "alice@example.com1",
+                                      "flaskauthflaskauth"])
 def test_the_username_email_and_service_name_are_context_words(client, password):
     response = register(client, password, username="alice.wonderland", email="alice@example.com")
     assert response.status_code == 400
@@ -50,7 +51,8 @@ def test_zxcvbn_never_sees_more_than_24_characters(client, monkeypatch):
     # cost zxcvbn 3-7 s of CPU each; 24 at most a fifth of a second.
     seen = []
     real = guessable.zxcvbn
-    monkeypatch.setattr(guessable, "zxcvbn", lambda password, **kwargs: seen.append(password) or real(password, **kwargs))
+    monkeypatch.setattr(guessable, "zxcvbn",
+                        lambda password, **kwargs: seen.append(password) or real(password, **kwargs))
     register(client, ("!$%(+0123456789<@[{|" * 4)[:72])
     assert seen and max(len(password) for password in seen) <= 24
 

@@ -77,7 +77,8 @@ def test_a_password_reset_clears_the_names_count(app, alice, inbox):
     stranger.post("/auth/forgot-password", json={"email": "alice@example.com"})
     wait_for_mail()
     token = inbox.messages[-1].get_content().split("token=")[1].split()[0]
-    assert app.test_client().post("/auth/reset-password", json={"token": token, "password": NEW_PASSWORD}).status_code == 200
+    response = app.test_client().post("/auth/reset-password", json={"token": token, "password": NEW_PASSWORD})
+    assert response.status_code == 200
     assert login(app.test_client(), NEW_PASSWORD, address="192.0.2.1").status_code == 200
 
 

@@ -1,5 +1,4 @@
 """Security headers on every response, for a JSON API."""
-
 from authapp import create_app
 from conftest import PRODUCTION
 
