@@ -48,6 +48,7 @@ def test_testing_hashes_cheaply_but_production_does_not():
     assert ProductionConfig.PASSWORD_HASH_METHOD != TestingConfig.PASSWORD_HASH_METHOD
 
 
+@pytest.mark.contract
 def test_404_is_json(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
@@ -55,6 +56,7 @@ def test_404_is_json(client):
     assert "not found" in response.get_json()["error"].lower()
 
 
+@pytest.mark.contract
 def test_405_is_json_and_keeps_the_allow_header(client):
     response = client.post("/")
     assert response.status_code == 405

@@ -33,6 +33,7 @@ def browser_with_cookie(app, value):
     return other
 
 
+@pytest.mark.contract
 def test_me_after_login(client, alice):
     log_in(client)
     response = client.get("/auth/me")
@@ -42,12 +43,14 @@ def test_me_after_login(client, alice):
     assert set(user) == {"id", "username", "email"}  # never the hash
 
 
+@pytest.mark.contract
 def test_me_without_login_is_401_json(client):
     response = client.get("/auth/me")
     assert response.status_code == 401
     assert response.get_json() == {"error": "login required"}
 
 
+@pytest.mark.contract
 def test_logout_ends_the_session(client, alice):
     log_in(client)
     assert client.post("/auth/logout").status_code == 204
@@ -62,6 +65,7 @@ def test_a_copy_of_the_cookie_is_worthless_after_logout(app, client, alice):
     assert browser_with_cookie(app, stolen).get("/auth/me").status_code == 401
 
 
+@pytest.mark.contract
 def test_logout_without_a_session_is_harmless(client):
     assert client.post("/auth/logout").status_code == 204
 

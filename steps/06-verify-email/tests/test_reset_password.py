@@ -88,6 +88,7 @@ def test_the_lifetime_is_configurable(app, client, alice, monkeypatch):
     assert reset(client, token).status_code == 200
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("token", ["", "garbage", "eyJ1c2VyIjoxfQ.AAAAAA.forged"])
 def test_forged_tokens_are_refused(client, alice, token):
     response = reset(client, token)
@@ -126,6 +127,7 @@ def test_a_notice_is_mailed_after_a_reset(client, alice, inbox):
     assert "token" not in inbox.messages[-1].get_content()
 
 
+@pytest.mark.contract
 def test_missing_fields_are_400(client):
     response = client.post("/auth/reset-password", json={"token": "x"})
     assert response.get_json()["fields"] == {"password": "is required"}

@@ -37,6 +37,7 @@ def test_wrong_current_password_is_403_and_changes_nothing(app, client, alice):
     assert fresh.post("/auth/login", json={"username": "alice", "password": PASSWORD}).status_code == 200
 
 
+@pytest.mark.contract
 def test_new_password_follows_the_same_rules(client, alice):
     response = change(client, new="short")
     assert response.status_code == 400

@@ -65,6 +65,7 @@ def test_the_token_is_never_in_the_response(client, alice, inbox):
     assert token not in response.get_data(as_text=True)
 
 
+@pytest.mark.contract
 def test_invalid_email_is_400_and_non_json_is_415(client):
     assert forgot(client, "not an email").status_code == 400
     assert client.post("/auth/forgot-password", json={}).status_code == 400

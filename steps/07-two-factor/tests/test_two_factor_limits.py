@@ -111,6 +111,7 @@ def test_a_password_reset_makes_no_browser_known_for_the_codes(app, secret, inbo
     assert response.get_json() == {"error": "too many codes for this account: try again later"}
 
 
+@pytest.mark.contract
 def test_setup_confirm_and_disable_share_ten_tries_an_hour(client):
     # Each checks the password or a code: a stolen session gets few guesses at either.
     client.post("/auth/register", json=ALICE)
