@@ -19,6 +19,11 @@ def skip_waiting_for_the_disk(dbapi_connection, connection_record):
         dbapi_connection.execute("PRAGMA journal_mode = MEMORY")
 
 
+# Every test user's password: long and unguessable enough for every step's
+# password rules, so that a test fails only for what it is about.
+PASSWORD = "correct horse battery staple"
+
+
 @pytest.fixture
 def app(tmp_path):
     # A fresh SQLite file per test: real SQL, nothing shared between tests.
@@ -31,6 +36,12 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def alice(client):
+    """A user registered through the API (not logged in), whose password is PASSWORD."""
+    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
 
 
 @pytest.fixture

@@ -7,14 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from authapp.extensions import db
 from authapp.models import User, UserSession, utcnow
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
+from conftest import PASSWORD
 
 
 def log_in(client):
@@ -144,7 +137,6 @@ def test_a_forged_cookie_is_rejected(app, alice):
     forger = app.test_client()
     forger.set_cookie("session", "eyJzaWQiOiJ4In0.forged.signature")
     assert forger.get("/auth/me").status_code == 401
-
 
 
 def test_me_costs_one_query(app, client, alice):

@@ -29,6 +29,11 @@ PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5
               "MAIL_SERVER": "smtp.example.com"}
 
 
+# Every test user's password: long and unguessable enough for every step's
+# password rules, so that a test fails only for what it is about.
+PASSWORD = "correct horse battery staple"
+
+
 @pytest.fixture
 def app(tmp_path):
     # A fresh SQLite file per test: real SQL, nothing shared between tests.
@@ -47,6 +52,12 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def alice(client):
+    """A user registered through the API (not logged in), whose password is PASSWORD."""
+    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 """POST /auth/change-password: needs the current password; other sessions end."""
 import pytest
 
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 

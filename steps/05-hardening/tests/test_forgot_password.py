@@ -4,14 +4,6 @@ import pytest
 from authapp import passwords
 from conftest import wait_for_mail
 
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
-
 
 def forgot(client, email, **kwargs):
     return client.post("/auth/forgot-password", json={"email": email}, **kwargs)

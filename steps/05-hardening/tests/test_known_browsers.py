@@ -5,17 +5,10 @@ import pytest
 
 from authapp import auth, create_app
 from authapp.extensions import db
-from conftest import PRODUCTION, all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, PRODUCTION, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 WRONG = "wrong password, again"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, password, username="alice", address="198.51.100.7"):

@@ -3,9 +3,7 @@ and passwords built from the account's own name or email. No composition rules."
 import pytest
 
 from authapp import guessable
-from conftest import wait_for_mail
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, wait_for_mail
 
 
 def register(client, password, username="alice", email="alice@example.com"):

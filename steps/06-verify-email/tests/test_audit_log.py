@@ -4,9 +4,8 @@ import logging
 import pytest
 
 from authapp.audit import pseudonym
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 

@@ -1,9 +1,8 @@
 """POST /auth/change-email: the address changes only when the link mailed to the new one is followed."""
 import pytest
 
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW = "alice@new.example"
 
 

@@ -2,15 +2,9 @@
 import pytest
 
 from authapp import create_app
+from conftest import PASSWORD
 
-PASSWORD = "correct horse battery staple"
 FRONT_END = "http://localhost:3000"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, **kwargs):

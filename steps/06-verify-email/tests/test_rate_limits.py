@@ -5,16 +5,9 @@ import pytest
 from authapp import auth, create_app
 from authapp.extensions import db
 from authapp.models import User
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 WRONG = "wrong password, again"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, password, username="alice", address="198.51.100.7", **headers):

@@ -2,9 +2,7 @@
 import pytest
 
 from authapp import verification
-from conftest import wait_for_mail
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, wait_for_mail
 
 
 @pytest.fixture

@@ -9,16 +9,9 @@ from authapp import passwords
 from authapp.extensions import db
 from authapp.models import User
 from authapp.tokens import make_reset_token
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def mailed_token(client, inbox):

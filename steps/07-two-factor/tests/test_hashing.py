@@ -12,8 +12,8 @@ from authapp.config import Config, DevelopmentConfig, ProductionConfig, TestingC
 from authapp.extensions import db
 from authapp.hashing import wrap
 from authapp.models import User
+from conftest import PASSWORD
 
-PASSWORD = "correct horse battery staple"
 # OWASP Password Storage Cheat Sheet, scrypt: N=2^17, r=8, p=1 at the least.
 OWASP_MINIMUM_N, OWASP_MINIMUM_R = 2 ** 17, 8
 

@@ -4,17 +4,10 @@ an allowance of its own; every other attempt shares the per-name limit."""
 import pytest
 
 from authapp import auth
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 WRONG = "wrong password, again"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, password, username="alice", address="198.51.100.7"):

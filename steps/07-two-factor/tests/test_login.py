@@ -2,14 +2,7 @@
 import pytest
 
 from authapp import auth
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
+from conftest import PASSWORD
 
 
 @pytest.mark.contract

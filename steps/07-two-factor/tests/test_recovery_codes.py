@@ -9,9 +9,8 @@ import pytest
 from authapp import recovery_codes
 from authapp.extensions import db
 from authapp.models import RecoveryCode
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
 

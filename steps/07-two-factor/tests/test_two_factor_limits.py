@@ -3,9 +3,8 @@ guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
 from authapp import two_factor
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 WRONG = "000000"  # the stopped clock makes sure it is not alice's code (see the fixture)
 

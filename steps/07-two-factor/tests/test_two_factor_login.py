@@ -10,9 +10,8 @@ import pytest
 from authapp import totp
 from authapp.extensions import db
 from authapp.models import PendingLogin, UserSession, utcnow
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
 

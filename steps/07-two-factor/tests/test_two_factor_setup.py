@@ -11,9 +11,8 @@ import segno
 from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
 
