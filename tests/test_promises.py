@@ -1,8 +1,8 @@
 """Later steps keep earlier promises: every step's contract tests (the ones
-that only talk HTTP to the app; see contracts.py) run against every later
-step, with the later step's conftest.py. A behaviour that a later step
-changes on purpose is listed in deliberate_changes.toml with the reason, and
-that step's page names the test.
+that only talk HTTP to the app, marked @pytest.mark.contract; see
+contracts.py) run against every later step, with the later step's
+conftest.py. A behaviour that a later step changes on purpose is listed in
+deliberate_changes.toml with the reason, and that step's page names the test.
 
 A contract test file that the later step carries unchanged has already run
 there: its outcomes come from the later step's own run (suites.py, made once
@@ -79,7 +79,7 @@ def source_of(node_id):
 @pytest.mark.parametrize("later", LATER, ids=[step.name for step in LATER])
 def test_later_step_keeps_earlier_promises(later, tmp_path):
     ids, result = keep_promises(later, tmp_path)
-    assert ids, "no earlier step has contract tests: the analysis in contracts.py is broken"
+    assert ids, "no earlier step marks a test @pytest.mark.contract: contracts.py no longer finds the marks"
     assert not result["collect_errors"], f"earlier tests could not load on {later.name}: {result['collect_errors']}"
     ran = result["tests"]
     missing = [node_id for node_id in ids if not any(ran_id.split("[")[0] == node_id for ran_id in ran)]

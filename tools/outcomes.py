@@ -34,7 +34,8 @@ from tools import steps
 
 ROOT = Path(__file__).resolve().parent.parent
 # Our own settings, so that no pytest.ini from the learner's folder applies.
-PYTEST_INI = "[pytest]\ntestpaths = tests\naddopts = -p no:cacheprovider\n"
+PYTEST_INI = ("[pytest]\ntestpaths = tests\naddopts = -p no:cacheprovider\n"
+              "markers =\n    contract: talks to the app over HTTP only; every later step must pass it too\n")
 OUTPUT_KEPT = 3000  # characters of what a failing test printed
 
 

@@ -26,7 +26,7 @@ def create_user(username, email):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise click.ClickException("that username or email is already taken")
+        raise click.ClickException("that username or email is already taken") from None
     click.echo(f"created user {user.username} (id {user.id})")
 
 

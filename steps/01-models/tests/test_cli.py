@@ -1,8 +1,7 @@
 """`flask create-user`."""
 from authapp.extensions import db
 from authapp.models import User
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD
 
 
 def test_create_user_asks_for_the_password_twice(app, runner):

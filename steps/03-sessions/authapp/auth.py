@@ -21,7 +21,7 @@ def register():
     try:
         user = add_user(username, email, password)
     except AlreadyTaken as taken:  # the database said no: see add_user()
-        raise FieldErrors("already registered", taken.fields, code=409)
+        raise FieldErrors("already registered", taken.fields, code=409) from taken
     return {"user": user.to_dict()}, 201
 # --8<-- [end:register]
 

@@ -17,6 +17,7 @@ def post_raw(client, path, text):
     return client.post(path, data=text, content_type="application/json")
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", BODIES)
 @pytest.mark.parametrize("nested", ["[" * 3000])
 def test_deeply_nested_json_is_a_400(client, path, nested):
@@ -26,6 +27,7 @@ def test_deeply_nested_json_is_a_400(client, path, nested):
     assert response.get_json()["error"] == "the request body must be a JSON object"
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path, field", FIELDS)
 @pytest.mark.parametrize("bad", ["\ud800", "\x00"], ids=["lone surrogate", "NUL"])
 def test_a_string_that_cannot_be_stored_is_a_400_naming_its_field(client, path, field, bad):
@@ -47,6 +49,7 @@ class BrokenChunkError(Exception):
     pass
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", BODIES)
 def test_a_body_that_cannot_be_read_is_a_400(client, path):
     response = client.post(path, content_type="application/json",
@@ -55,6 +58,7 @@ def test_a_body_that_cannot_be_read_is_a_400(client, path):
     assert response.is_json
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", BODIES)
 def test_a_body_over_the_size_limit_is_a_413_before_anything_reads_it(client, path):
     body = {**BODIES[path], "password": "x" * 100_000}
@@ -72,6 +76,7 @@ def test_login_refuses_an_over_long_password_without_hashing_it(client, monkeypa
     assert checked == []
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("field", ["current_password", "new_password"])
 @pytest.mark.parametrize("bad", ["\ud800", "\x00"], ids=["lone surrogate", "NUL"])
 def test_change_password_refuses_strings_that_cannot_be_stored(client, field, bad):
