@@ -31,7 +31,9 @@ def with_recovery_code(browser, recovery_code):
 def turn_on(browser):
     """Turn two-factor on for the logged-in alice: (secret, recovery codes)."""
     secret = browser.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
-    return secret, browser.post("/auth/2fa/confirm", json={"code": code(secret)}).get_json()["recovery_codes"]
+    codes = browser.post("/auth/2fa/confirm", json={"code": code(secret)}).get_json()["recovery_codes"]
+    wait_for_mail()  # the notice that two-factor is on: delivered now, so the test's own mail comes last
+    return secret, codes
 
 
 @pytest.fixture

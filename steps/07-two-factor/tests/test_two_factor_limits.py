@@ -27,6 +27,7 @@ def secret(client, clock):
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
     client.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
+    wait_for_mail()  # the notice that two-factor is on: delivered now, so the test's own mail comes last
     client.post("/auth/logout")
     while WRONG in {clock.code(secret, steps) for steps in range(-1, 4)}:
         clock.tick(5)  # one chance in a hundred thousand: then take other steps

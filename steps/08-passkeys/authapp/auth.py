@@ -25,7 +25,7 @@ def register():
     try:
         user = add_user(username, email, password)
     except AlreadyTaken as taken:  # the database said no: see add_user()
-        raise FieldErrors("already registered", taken.fields, code=409)
+        raise FieldErrors("already registered", taken.fields, code=409) from taken
     log_event("registered", user=user)
     send_verification_mail(user)  # no login until the link in it is followed
     return {"user": user.to_dict()}, 201

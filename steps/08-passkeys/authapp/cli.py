@@ -20,9 +20,9 @@ def create_user(username, email):
         username, email = check_registration(username, email, password)  # the same rules as the API
         user = add_user(username, email, password)
     except FieldErrors as error:
-        raise click.ClickException("; ".join(f"{name} {problem}" for name, problem in error.fields.items()))
+        raise click.ClickException("; ".join(f"{name} {problem}" for name, problem in error.fields.items())) from None
     except AlreadyTaken:
-        raise click.ClickException("that username or email is already taken")
+        raise click.ClickException("that username or email is already taken") from None
     send_verification_mail(user)  # the same rule as the API: the owner proves the mailbox
     click.echo(f"created user {user.username} (id {user.id}); the link that verifies {user.email} is in the mail")
 

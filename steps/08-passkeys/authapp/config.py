@@ -145,8 +145,8 @@ class TestingConfig(Config):
     CONFIG_NAME = "testing"
     TESTING = True
     # Real scrypt, tiny cost: the tests check behaviour, not hashing speed.
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
-    LEGACY_PASSWORD_HASH_METHOD = "scrypt:256:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:256:8:1"
+    LEGACY_PASSWORD_HASH_METHOD = "scrypt:128:8:1"
 
 
 class ProductionConfig(Config):

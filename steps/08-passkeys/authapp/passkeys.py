@@ -112,7 +112,7 @@ def register_verify():
         check_what_py_webauthn_leaves_to_us(credential, verified)
         made_on_our_page(credential)
     except Exception as error:  # noqa: BLE001 (read_answer says why)
-        raise refused(error, BadRequest, g.user)
+        raise refused(error, BadRequest, g.user) from error
     passkey = Passkey(user_id=g.user.id, credential_id=verified.credential_id,
                       public_key=verified.credential_public_key, user_handle=ceremony.user_handle,
                       sign_count=verified.sign_count, backed_up=verified.credential_backed_up,
@@ -123,7 +123,7 @@ def register_verify():
         db.session.commit()
     except IntegrityError:  # this credential is registered already: the UNIQUE constraint said no
         db.session.rollback()
-        raise Conflict("this passkey is registered already")
+        raise Conflict("this passkey is registered already") from None
     log_event("passkey_added", user=g.user, passkey=passkey.id)
     send_mail(g.user.email, "A passkey was added to your account",
               f"The passkey \"{passkey.name}\" can now log in to {g.user.username}, without the password.\n\n"
@@ -174,7 +174,7 @@ def login_verify():
             credential_current_sign_count=passkey.sign_count, require_user_verification=True, **expected())
         made_on_our_page(credential)
     except Exception as error:  # noqa: BLE001 (read_answer says why)
-        raise refused(error, Unauthorized, user)
+        raise refused(error, Unauthorized, user) from error
     if (verified.credential_device_type == CredentialDeviceType.MULTI_DEVICE) != passkey.backup_eligible:
         # WebAuthn: whether a credential may be backed up is fixed for its life.
         raise refused("its backup eligibility changed since it was added", Unauthorized, user)
@@ -251,7 +251,7 @@ def read_answer(parse):
     try:
         return parse(data)
     except Exception as error:  # noqa: BLE001
-        raise BadRequest(f"not an authenticator's answer: {reason(error)}")
+        raise BadRequest(f"not an authenticator's answer: {reason(error)}") from error
 
 
 def refused(why, kind, user):

@@ -43,7 +43,7 @@ def verify_email():
         db.session.commit()
     except IntegrityError:  # another account took the new address meanwhile: the database said no
         db.session.rollback()
-        raise FieldErrors("already registered", {"email": "is already taken by another account"}, code=409)
+        raise FieldErrors("already registered", {"email": "is already taken by another account"}, code=409) from None
     if not proven:  # used by another request meanwhile
         raise invalid_link()
     if old_email != new_email:  # ASVS 5.0 V6.3.7: the old address hears that it happened, too

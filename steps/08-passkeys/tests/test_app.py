@@ -1,5 +1,6 @@
 """The factory, the configs, GET / and the JSON error handlers."""
 import pytest
+
 from authapp import STEP, create_app
 from authapp.config import ProductionConfig, TestingConfig
 from conftest import PRODUCTION
@@ -49,10 +50,11 @@ def test_keyword_overrides_win(monkeypatch):
 
 
 def test_testing_hashes_cheaply_but_production_does_not():
-    assert TestingConfig.PASSWORD_HASH_METHOD == "scrypt:1024:8:1"
+    assert TestingConfig.PASSWORD_HASH_METHOD == "scrypt:256:8:1"
     assert ProductionConfig.PASSWORD_HASH_METHOD != TestingConfig.PASSWORD_HASH_METHOD
 
 
+@pytest.mark.contract
 def test_404_is_json(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
@@ -60,6 +62,7 @@ def test_404_is_json(client):
     assert "not found" in response.get_json()["error"].lower()
 
 
+@pytest.mark.contract
 def test_405_is_json_and_keeps_the_allow_header(client):
     response = client.post("/")
     assert response.status_code == 405

@@ -1,9 +1,8 @@
 """POST /auth/change-email: the address changes only when the link mailed to the new one is followed."""
 import pytest
 
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW = "alice@new.example"
 
 
@@ -65,6 +64,7 @@ def test_the_old_address_is_told_again_once_the_change_is_done(client, alice, in
     assert subjects == ["Your email address is about to change", "Your email address was changed"]
 
 
+@pytest.mark.contract
 def test_changing_the_email_needs_a_login(client):
     response = change(client)
     assert response.status_code == 401
@@ -78,6 +78,7 @@ def test_a_wrong_password_is_403_and_mails_nothing(client, alice, inbox):
     assert mails_to(inbox, NEW) == mails_to(inbox, "alice@example.com") == []
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("new_email, problem", [
     ("not an email", "must be an email address like name@example.com"),
     ("Bob <bob@example.com>", "must be an email address like name@example.com"),
@@ -89,6 +90,7 @@ def test_a_bad_new_address_is_400(client, alice, new_email, problem):
     assert response.get_json()["fields"] == {"new_email": problem}
 
 
+@pytest.mark.contract
 def test_an_address_of_another_account_is_409(client, alice):
     client.post("/auth/register", json={"username": "bob", "email": "bob@example.com", "password": PASSWORD})
     response = change(client, "bob@example.com")

@@ -1,9 +1,8 @@
 """POST /auth/change-password: needs the current password; other sessions end."""
 import pytest
 
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 
@@ -37,6 +36,7 @@ def test_wrong_current_password_is_403_and_changes_nothing(app, client, alice):
     assert fresh.post("/auth/login", json={"username": "alice", "password": PASSWORD}).status_code == 200
 
 
+@pytest.mark.contract
 def test_new_password_follows_the_same_rules(client, alice):
     response = change(client, new="short")
     assert response.status_code == 400

@@ -1,9 +1,7 @@
 """`flask create-user`."""
 from authapp.extensions import db
 from authapp.models import User
-from conftest import wait_for_mail
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, wait_for_mail
 
 
 def test_create_user_asks_for_the_password_twice(app, runner):

@@ -2,21 +2,16 @@
 import pytest
 
 from authapp import create_app
+from conftest import PASSWORD
 
-PASSWORD = "correct horse battery staple"
 FRONT_END = "http://localhost:3000"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, **kwargs):
     return client.post("/auth/login", json={"username": "alice", "password": PASSWORD}, **kwargs)
 
 
+@pytest.mark.contract
 def test_session_cookie_is_httponly_and_samesite_lax(client, alice):
     cookie = login(client).headers["Set-Cookie"]
     assert "HttpOnly" in cookie
@@ -32,12 +27,14 @@ def test_production_cookie_is_also_secure(production_app):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+@pytest.mark.contract
 def test_listed_origin_gets_cors_with_credentials(client, alice):
     response = login(client, headers={"Origin": FRONT_END})
     assert response.headers["Access-Control-Allow-Origin"] == FRONT_END
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
 
 
+@pytest.mark.contract
 def test_preflight_from_listed_origin_is_allowed(client):
     response = client.options("/auth/login", headers={
         "Origin": FRONT_END, "Access-Control-Request-Method": "POST",
@@ -46,6 +43,7 @@ def test_preflight_from_listed_origin_is_allowed(client):
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("origin", ["http://evil.example", "http://localhost:3001", "null"])
 def test_unlisted_origin_gets_no_cors_headers(client, alice, origin):
     response = login(client, headers={"Origin": origin})
@@ -54,6 +52,7 @@ def test_unlisted_origin_gets_no_cors_headers(client, alice, origin):
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
+@pytest.mark.contract
 def test_a_request_without_origin_gets_no_cors_headers(client):
     assert "Access-Control-Allow-Origin" not in client.get("/").headers
 
@@ -79,6 +78,7 @@ def test_flask_cors_without_an_origin_list_trusts_everyone():
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
 
 
+@pytest.mark.contract
 def test_a_text_plain_login_is_415_and_sets_no_cookie(client, alice):
     # A cross-site HTML form can send text/plain without a CORS preflight;
     # refusing anything but JSON closes that door.
@@ -89,6 +89,7 @@ def test_a_text_plain_login_is_415_and_sets_no_cookie(client, alice):
     assert client.get("/auth/me").status_code == 401
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("content_type, body", [
     ("application/x-www-form-urlencoded", ""), ("text/plain", "bye"), ("multipart/form-data; boundary=x", "--x--"),
 ])

@@ -4,14 +4,6 @@ import pytest
 from authapp import passwords
 from conftest import wait_for_mail
 
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
-
 
 def forgot(client, email, **kwargs):
     return client.post("/auth/forgot-password", json={"email": email}, **kwargs)
@@ -65,6 +57,7 @@ def test_the_token_is_never_in_the_response(client, alice, inbox):
     assert token not in response.get_data(as_text=True)
 
 
+@pytest.mark.contract
 def test_invalid_email_is_400_and_non_json_is_415(client):
     assert forgot(client, "not an email").status_code == 400
     assert client.post("/auth/forgot-password", json={}).status_code == 400

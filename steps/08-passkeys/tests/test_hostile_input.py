@@ -18,6 +18,7 @@ def post_raw(client, path, text):
     return client.post(path, data=text, content_type="application/json")
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", BODIES)
 @pytest.mark.parametrize("nested", ["[" * 3000])
 def test_deeply_nested_json_is_a_400(client, path, nested):
@@ -27,6 +28,7 @@ def test_deeply_nested_json_is_a_400(client, path, nested):
     assert response.get_json()["error"] == "the request body must be a JSON object"
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path, field", FIELDS)
 @pytest.mark.parametrize("bad", ["\ud800", "\x00"], ids=["lone surrogate", "NUL"])
 def test_a_string_that_cannot_be_stored_is_a_400_naming_its_field(client, path, field, bad):
@@ -48,6 +50,7 @@ class BrokenChunkError(Exception):
     pass
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", BODIES)
 def test_a_body_that_cannot_be_read_is_a_400(client, path):
     response = client.post(path, content_type="application/json",
@@ -56,6 +59,7 @@ def test_a_body_that_cannot_be_read_is_a_400(client, path):
     assert response.is_json
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", BODIES)
 def test_a_body_over_the_size_limit_is_a_413_before_anything_reads_it(client, path):
     body = {**BODIES[path], "password": "x" * 100_000}
@@ -73,6 +77,7 @@ def test_login_refuses_an_over_long_password_without_hashing_it(client, monkeypa
     assert checked == []
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("field", ["current_password", "new_password"])
 @pytest.mark.parametrize("bad", ["\ud800", "\x00"], ids=["lone surrogate", "NUL"])
 def test_change_password_refuses_strings_that_cannot_be_stored(client, field, bad):
@@ -94,6 +99,7 @@ def logged_in(client):
     client.post("/auth/login", json=LOGIN)
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("field", CHANGE_EMAIL)
 @pytest.mark.parametrize("bad", ["\ud800", "\x00", 42, None, ["a"]],
                          ids=["lone surrogate", "NUL", "number", "null", "list"])
@@ -104,6 +110,7 @@ def test_change_email_refuses_a_field_it_cannot_use(client, logged_in, field, ba
     assert field in response.get_json()["fields"]
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("text", ["[" * 3000, "{not json", '"a string"', "x" * 5000])
 def test_change_email_answers_a_hostile_body_with_a_4xx(client, logged_in, text):
     response = post_raw(client, "/auth/change-email", text)
@@ -111,6 +118,7 @@ def test_change_email_answers_a_hostile_body_with_a_4xx(client, logged_in, text)
     assert "error" in response.get_json()
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", ["/auth/verify-email", "/auth/resend-verification"])
 @pytest.mark.parametrize("body", [{"token": 42, "email": 42}, {"token": ["a"], "email": {"a": 1}}])
 def test_new_routes_refuse_wrong_types(client, path, body):
@@ -126,6 +134,7 @@ TWO_FACTOR = {"/auth/2fa/setup": {"password": REGISTER["password"]}, "/auth/2fa/
 TWO_FACTOR_FIELDS = [(path, field) for path, body in TWO_FACTOR.items() for field in body]
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path, field", TWO_FACTOR_FIELDS)
 @pytest.mark.parametrize("bad", ["\ud800", "\x00", {"a": 1}], ids=["lone surrogate", "NUL", "object"])
 def test_two_factor_routes_refuse_a_field_they_cannot_use(client, logged_in, path, field, bad):
@@ -135,6 +144,7 @@ def test_two_factor_routes_refuse_a_field_they_cannot_use(client, logged_in, pat
     assert field in response.get_json()["fields"]
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", TWO_FACTOR)
 @pytest.mark.parametrize("text", ["[" * 3000, "{not json", "x" * 5000])
 def test_two_factor_routes_answer_a_hostile_body_with_a_4xx(client, logged_in, path, text):
@@ -143,6 +153,7 @@ def test_two_factor_routes_answer_a_hostile_body_with_a_4xx(client, logged_in, p
     assert "error" in response.get_json()
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("path", TWO_FACTOR)
 def test_two_factor_routes_want_json(client, logged_in, path):
     response = client.post(path, data=TWO_FACTOR[path])

@@ -4,17 +4,10 @@ an allowance of its own; every other attempt shares the per-name limit."""
 import pytest
 
 from authapp import auth
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 WRONG = "wrong password, again"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, password, username="alice", address="198.51.100.7"):
@@ -77,7 +70,8 @@ def test_a_password_reset_clears_the_names_count(app, alice, inbox):
     stranger.post("/auth/forgot-password", json={"email": "alice@example.com"})
     wait_for_mail()
     token = inbox.messages[-1].get_content().split("token=")[1].split()[0]
-    assert app.test_client().post("/auth/reset-password", json={"token": token, "password": NEW_PASSWORD}).status_code == 200
+    response = app.test_client().post("/auth/reset-password", json={"token": token, "password": NEW_PASSWORD})
+    assert response.status_code == 200
     assert login(app.test_client(), NEW_PASSWORD, address="192.0.2.1").status_code == 200
 
 

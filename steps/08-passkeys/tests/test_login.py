@@ -2,16 +2,10 @@
 import pytest
 
 from authapp import auth
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
+from conftest import PASSWORD
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("identifier", ["alice", "ALICE", "alice@example.com", " Alice@Example.com "])
 def test_login_with_username_or_email(client, alice, identifier):
     response = client.post("/auth/login", json={"username": identifier, "password": PASSWORD})
@@ -19,6 +13,7 @@ def test_login_with_username_or_email(client, alice, identifier):
     assert response.get_json()["user"]["username"] == "alice"
 
 
+@pytest.mark.contract
 def test_wrong_password_and_unknown_user_get_the_same_401(client, alice):
     wrong_password = client.post("/auth/login", json={"username": "alice", "password": "x" * 20})
     unknown_user = client.post("/auth/login", json={"username": "mallory", "password": "x" * 20})
@@ -42,6 +37,7 @@ def test_unknown_user_still_costs_a_full_password_check(client, app, monkeypatch
     assert checked[0].startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
 
 
+@pytest.mark.contract
 def test_login_does_not_return_the_hash(client, alice):
     response = client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     assert response.status_code == 200
@@ -49,17 +45,21 @@ def test_login_does_not_return_the_hash(client, alice):
     assert "scrypt" not in response.get_data(as_text=True)
 
 
+@pytest.mark.contract
 def test_missing_fields_are_400(client):
     response = client.post("/auth/login", json={"username": "alice"})
     assert response.status_code == 400
     assert response.get_json()["fields"] == {"password": "is required"}
 
 
+@pytest.mark.contract
 def test_non_json_login_is_415(client):
-    response = client.post("/auth/login", data="username=alice&password=x", content_type="application/x-www-form-urlencoded")
+    response = client.post("/auth/login", data="username=alice&password=x",
+                           content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
 
 
+@pytest.mark.contract
 def test_login_is_post_only(client):
     response = client.get("/auth/login")
     assert response.status_code == 405

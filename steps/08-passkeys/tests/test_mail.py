@@ -9,14 +9,6 @@ from authapp import create_app
 from authapp.mail import send_mail
 from conftest import Inbox, free_port, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
-
 
 def forgot(client):
     return client.post("/auth/forgot-password", json={"email": "alice@example.com"})

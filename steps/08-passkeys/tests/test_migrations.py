@@ -11,12 +11,11 @@ from sqlalchemy import inspect, text
 import authapp
 from authapp.extensions import db
 from authapp.models import User, add_user, hash_password
-from conftest import SoftwareAuthenticator, add_passkey
+from conftest import PASSWORD, SoftwareAuthenticator, add_passkey
 
 # Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 MIGRATIONS = str(Path(authapp.__file__).resolve().parent.parent / "migrations")
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from authapp.extensions import db
 from authapp.models import User
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD
 
 
 def make_user(username="alice", email="alice@example.com", password=PASSWORD):

@@ -4,7 +4,7 @@ import json
 
 from flask import Flask, session
 
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD
 
 
 def naive_app():

@@ -8,7 +8,7 @@ import pytest
 from authapp import ceremonies
 from authapp.extensions import db
 from authapp.models import PasskeyChallenge, utcnow
-from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, all_at_once, held_at_a_barrier, sign_in
+from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 

@@ -3,15 +3,14 @@ and passwords built from the account's own name or email. No composition rules."
 import pytest
 
 from authapp import guessable
-from conftest import wait_for_mail
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, wait_for_mail
 
 
 def register(client, password, username="alice", email="alice@example.com"):
     return client.post("/auth/register", json={"username": username, "email": email, "password": password})
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("password", [
     "passwordpassword", "PasswordPassword", "1qaz2wsx3edc4rfv",  # long but common
     "aaaaaaaaaaaaaaa", "123456789012345", "qwertyuiopasdfg",  # repeats, sequences, keyboard rows
@@ -23,23 +22,28 @@ def test_a_guessable_password_is_refused_however_long(client, password):
     assert "too easy to guess" in response.get_json()["fields"]["password"]
 
 
-@pytest.mark.parametrize("password", ["alice.wonderland.1", "alice@example.com", "alice@example.com1", "flaskauthflaskauth"])
+@pytest.mark.contract
+@pytest.mark.parametrize("password", ["alice.wonderland.1", "alice@example.com", "alice@example.com1",
+                                      "flaskauthflaskauth"])
 def test_the_username_email_and_service_name_are_context_words(client, password):
     response = register(client, password, username="alice.wonderland", email="alice@example.com")
     assert response.status_code == 400
     assert "too easy to guess" in response.get_json()["fields"]["password"]
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("password", [PASSWORD, "mango tundra violin", "my dog is called rex", "Tr0ub4dor&3xyzab"])
 def test_a_strong_password_is_accepted_with_no_composition_rule(client, password):
     # NIST: no "one digit, one symbol" rules; lower-case words are fine.
     assert register(client, password).status_code == 201
 
 
+@pytest.mark.contract
 def test_the_length_rule_still_comes_first(client):
     assert "at least 15" in register(client, "password").get_json()["fields"]["password"]
 
 
+@pytest.mark.contract
 def test_a_long_password_is_judged_by_its_first_24_characters(client):
     # Beyond that, crafted passwords cost zxcvbn seconds of CPU; a strong start is strong enough.
     assert register(client, PASSWORD + " " + "a" * 90).status_code == 201
@@ -50,11 +54,13 @@ def test_zxcvbn_never_sees_more_than_24_characters(client, monkeypatch):
     # cost zxcvbn 3-7 s of CPU each; 24 at most a fifth of a second.
     seen = []
     real = guessable.zxcvbn
-    monkeypatch.setattr(guessable, "zxcvbn", lambda password, **kwargs: seen.append(password) or real(password, **kwargs))
+    monkeypatch.setattr(guessable, "zxcvbn",
+                        lambda password, **kwargs: seen.append(password) or real(password, **kwargs))
     register(client, ("!$%(+0123456789<@[{|" * 4)[:72])
     assert seen and max(len(password) for password in seen) <= 24
 
 
+@pytest.mark.contract
 def test_the_check_judges_what_is_hashed_the_normalised_password(client):
     # Full-width "ｐａｓｓｗｏｒｄ１２３..." is hashed as "password123...": judge that.
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in "password12345678")
@@ -63,6 +69,7 @@ def test_the_check_judges_what_is_hashed_the_normalised_password(client):
     assert "too easy to guess" in response.get_json()["fields"]["password"]
 
 
+@pytest.mark.contract
 def test_password_changes_follow_the_same_rules(client):
     register(client, PASSWORD)
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})

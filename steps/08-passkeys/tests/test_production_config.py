@@ -4,9 +4,7 @@ import pytest
 
 from authapp import create_app
 from authapp.config import Config
-from conftest import PRODUCTION
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, PRODUCTION
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):

@@ -5,16 +5,9 @@ import pytest
 from authapp import auth, create_app
 from authapp.extensions import db
 from authapp.models import User
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 WRONG = "wrong password, again"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def login(client, password, username="alice", address="198.51.100.7", **headers):
@@ -61,6 +54,7 @@ def test_another_address_is_not_blocked_by_the_address_limit(app, alice):
     assert login(app.test_client(), PASSWORD, address="198.51.100.8").status_code == 200
 
 
+@pytest.mark.contract
 def test_password_changes_are_limited_per_account(client, alice):
     # A stolen session must not turn into unlimited guesses at the password.
     login(client, PASSWORD)
@@ -112,6 +106,7 @@ def test_forgot_password_counts_every_spelling_of_one_mailbox_together(client, a
     assert len(inbox.messages) == 3
 
 
+@pytest.mark.contract
 def test_register_is_limited_per_address(client):
     for number in range(10):
         response = client.post("/auth/register", json={"username": f"user{number}", "email": f"u{number}@example.com",
@@ -123,6 +118,7 @@ def test_register_is_limited_per_address(client):
     assert "Retry-After" in response.headers
 
 
+@pytest.mark.contract
 def test_forgot_password_is_limited_per_email(client, alice):
     for number in range(3):
         response = client.post("/auth/forgot-password", json={"email": "alice@example.com"},
@@ -133,12 +129,14 @@ def test_forgot_password_is_limited_per_email(client, alice):
     assert response.status_code == 429
 
 
+@pytest.mark.contract
 def test_forgot_password_is_limited_per_address(client):
     for number in range(5):
         assert client.post("/auth/forgot-password", json={"email": f"n{number}@example.com"}).status_code == 202
     assert client.post("/auth/forgot-password", json={"email": "n6@example.com"}).status_code == 429
 
 
+@pytest.mark.contract
 def test_resend_verification_is_limited_per_email(client, alice):
     for number in range(3):
         response = client.post("/auth/resend-verification", json={"email": "alice@example.com"},
@@ -150,6 +148,7 @@ def test_resend_verification_is_limited_per_email(client, alice):
     assert response.get_json() == {"error": "too many verification requests for this email: try again later"}
 
 
+@pytest.mark.contract
 def test_resend_verification_is_limited_per_address(client):
     for number in range(5):
         assert client.post("/auth/resend-verification", json={"email": f"n{number}@example.com"}).status_code == 202

@@ -2,9 +2,7 @@
 import pytest
 
 from authapp import verification
-from conftest import wait_for_mail
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, wait_for_mail
 
 
 @pytest.fixture
@@ -53,6 +51,7 @@ def test_every_address_costs_the_same_work(client, accounts, inbox, monkeypatch)
     assert list(done.values()) == [["make_verify_token", "send_mail"]] * 3
 
 
+@pytest.mark.contract
 def test_invalid_email_is_400_and_non_json_is_415(client):
     assert resend(client, "not an email").get_json()["fields"] == {
         "email": "must be an email address like name@example.com"}

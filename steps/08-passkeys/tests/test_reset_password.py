@@ -9,16 +9,9 @@ from authapp import passwords
 from authapp.extensions import db
 from authapp.models import User
 from authapp.tokens import make_reset_token
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
 
 
 def mailed_token(client, inbox):
@@ -88,6 +81,7 @@ def test_the_lifetime_is_configurable(app, client, alice, monkeypatch):
     assert reset(client, token).status_code == 200
 
 
+@pytest.mark.contract
 @pytest.mark.parametrize("token", ["", "garbage", "eyJ1c2VyIjoxfQ.AAAAAA.forged"])
 def test_forged_tokens_are_refused(client, alice, token):
     response = reset(client, token)
@@ -126,6 +120,7 @@ def test_a_notice_is_mailed_after_a_reset(client, alice, inbox):
     assert "token" not in inbox.messages[-1].get_content()
 
 
+@pytest.mark.contract
 def test_missing_fields_are_400(client):
     response = client.post("/auth/reset-password", json={"token": "x"})
     assert response.get_json()["fields"] == {"password": "is required"}
@@ -145,7 +140,8 @@ def test_one_token_used_twice_at_the_same_instant_works_once(app, client, alice,
     monkeypatch.setattr(passwords, "require_good_password", check_then_wait)
     statuses = []
     threads = [threading.Thread(target=lambda password=password: statuses.append(
-        reset(app.test_client(), token, password).status_code)) for password in (NEW_PASSWORD, "another new passphrase")]
+        reset(app.test_client(), token, password).status_code))
+        for password in (NEW_PASSWORD, "another new passphrase")]
     for thread in threads:
         thread.start()
     for thread in threads:

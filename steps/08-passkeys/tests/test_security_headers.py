@@ -1,4 +1,5 @@
 """Security headers on every response, for a JSON API."""
+import pytest
 
 from authapp import create_app
 from conftest import PRODUCTION
@@ -22,18 +23,21 @@ def responses(client):
                                                  "Access-Control-Request-Method": "POST"})
 
 
+@pytest.mark.contract
 def test_every_response_carries_the_headers(client):
     for response in responses(client):
         for name, value in EXPECTED.items():
             assert response.headers.get(name) == value, (response.request.path, name)
 
 
+@pytest.mark.contract
 def test_x_xss_protection_is_switched_off_not_on(client):
     # "1; mode=block" is the myth: the filter it enables could itself be abused.
     for response in responses(client):
         assert response.headers["X-XSS-Protection"] == "0"
 
 
+@pytest.mark.contract
 def test_auth_answers_are_never_cached(client):
     assert client.post("/auth/login", json={}).headers["Cache-Control"] == "no-store"
     assert client.get("/auth/me").headers["Cache-Control"] == "no-store"
@@ -47,6 +51,7 @@ def test_rate_limited_answers_carry_the_headers_too(app, client):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.contract
 def test_no_hsts_over_plain_http_in_development(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
 

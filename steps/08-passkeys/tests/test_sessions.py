@@ -7,14 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from authapp.extensions import db
 from authapp.models import User, UserSession, utcnow
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def alice(client):
-    client.post("/auth/register", json={"username": "alice", "email": "alice@example.com",
-                                        "password": PASSWORD})
+from conftest import PASSWORD
 
 
 def log_in(client):
@@ -33,6 +26,7 @@ def browser_with_cookie(app, value):
     return other
 
 
+@pytest.mark.contract
 def test_me_after_login(client, alice):
     log_in(client)
     response = client.get("/auth/me")
@@ -42,12 +36,14 @@ def test_me_after_login(client, alice):
     assert set(user) == {"id", "username", "email", "email_verified"}  # never the hash
 
 
+@pytest.mark.contract
 def test_me_without_login_is_401_json(client):
     response = client.get("/auth/me")
     assert response.status_code == 401
     assert response.get_json() == {"error": "login required"}
 
 
+@pytest.mark.contract
 def test_logout_ends_the_session(client, alice):
     log_in(client)
     assert client.post("/auth/logout").status_code == 204
@@ -62,6 +58,7 @@ def test_a_copy_of_the_cookie_is_worthless_after_logout(app, client, alice):
     assert browser_with_cookie(app, stolen).get("/auth/me").status_code == 401
 
 
+@pytest.mark.contract
 def test_logout_without_a_session_is_harmless(client):
     assert client.post("/auth/logout").status_code == 204
 
@@ -140,7 +137,6 @@ def test_a_forged_cookie_is_rejected(app, alice):
     forger = app.test_client()
     forger.set_cookie("session", "eyJzaWQiOiJ4In0.forged.signature")
     assert forger.get("/auth/me").status_code == 401
-
 
 
 def test_me_costs_one_query(app, client, alice):

@@ -10,9 +10,8 @@ import pytest
 from authapp import totp
 from authapp.extensions import db
 from authapp.models import PendingLogin, UserSession, utcnow
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
 
@@ -33,7 +32,9 @@ def turn_on(browser, clock=None):
     """Turn two-factor on for the logged-in alice: (secret, recovery codes)."""
     secret = browser.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
     first = clock.code(secret) if clock else code(secret)
-    return secret, browser.post("/auth/2fa/confirm", json={"code": first}).get_json()["recovery_codes"]
+    codes = browser.post("/auth/2fa/confirm", json={"code": first}).get_json()["recovery_codes"]
+    wait_for_mail()  # the notice that two-factor is on: delivered now, so the test's own mail comes last
+    return secret, codes
 
 
 @pytest.fixture
@@ -56,6 +57,7 @@ def stopped_secret(client, clock):
     return secret
 
 
+@pytest.mark.contract
 def test_the_right_password_alone_starts_no_session(client, secret):
     response = log_in(client)
     assert response.status_code == 200
@@ -64,6 +66,7 @@ def test_the_right_password_alone_starts_no_session(client, secret):
     assert not any(cookie.startswith("known_browser=") for cookie in response.headers.getlist("Set-Cookie"))
 
 
+@pytest.mark.contract
 def test_a_wrong_password_gets_the_401_it_always_got(client, secret):
     # Only someone who knows the password learns that two-factor is on.
     response = log_in(client, "not the right password")
@@ -78,6 +81,7 @@ def test_no_session_row_exists_before_the_second_factor(app, client, secret):
         assert db.session.scalar(db.select(db.func.count()).select_from(PendingLogin)) == 1
 
 
+@pytest.mark.contract
 def test_the_code_finishes_the_login_with_a_new_session_id(client, secret):
     log_in(client)
     waiting = client.get_cookie("session").value
@@ -90,6 +94,7 @@ def test_the_code_finishes_the_login_with_a_new_session_id(client, secret):
     assert any(cookie.startswith("known_browser=") for cookie in response.headers.getlist("Set-Cookie"))
 
 
+@pytest.mark.contract
 def test_each_code_works_once(client, secret):
     # The code that confirmed the setup has been used: it can't log anybody in.
     log_in(client)
@@ -174,6 +179,7 @@ def test_logging_out_ends_a_pending_login_on_the_server(app, client, stopped_sec
     assert second_step(copy, code=clock.code(stopped_secret, 1)).status_code == 401
 
 
+@pytest.mark.contract
 def test_a_known_browser_still_needs_the_code(client, secret):
     # The known-browser cookie (step 05) only sets this browser's rate limits:
     # it is no second factor, so it never skips the code.

@@ -11,9 +11,8 @@ import segno
 from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
-from conftest import all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
 
@@ -46,6 +45,7 @@ def alice(client):
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
 
 
+@pytest.mark.contract
 def test_setup_asks_for_the_password_again(client, alice):
     # A session left open on a shared computer must not be enough to change how you log in.
     response = setup(client, "not my password at all")
@@ -54,11 +54,13 @@ def test_setup_asks_for_the_password_again(client, alice):
     assert "secret" not in response.get_json()
 
 
+@pytest.mark.contract
 def test_setup_needs_a_login(client):
     assert setup(client).status_code == 401
     assert client.get("/auth/2fa").status_code == 401
 
 
+@pytest.mark.contract
 def test_setup_answers_the_secret_as_text_uri_and_qr_code_and_changes_nothing_yet(client, alice):
     response = setup(client)
     assert response.status_code == 200
@@ -77,6 +79,7 @@ def test_setup_answers_the_secret_as_text_uri_and_qr_code_and_changes_nothing_ye
     assert "user" in login.get_json()
 
 
+@pytest.mark.contract
 def test_confirming_with_the_apps_code_turns_it_on_and_shows_ten_recovery_codes_once(client, alice):
     secret = setup(client).get_json()["secret"]
     response = confirm(client, code(secret))
@@ -90,6 +93,7 @@ def test_confirming_with_the_apps_code_turns_it_on_and_shows_ten_recovery_codes_
         "two_factor_required": True}
 
 
+@pytest.mark.contract
 def test_a_wrong_code_turns_nothing_on(client, alice):
     # Proof that the app has the secret: without it, the owner would lock herself out.
     secret = setup(client).get_json()["secret"]
@@ -100,6 +104,7 @@ def test_a_wrong_code_turns_nothing_on(client, alice):
     assert confirm(client, code(secret)).status_code == 200  # the setup waits for the right one
 
 
+@pytest.mark.contract
 def test_confirm_without_a_setup_is_a_400(client, alice):
     response = confirm(client, "123456")
     assert response.status_code == 400
@@ -113,6 +118,7 @@ def test_a_setup_waits_ten_minutes_at_most(app, client, alice):
     assert confirm(client, code(secret)).status_code == 400
 
 
+@pytest.mark.contract
 def test_setup_while_it_is_on_is_a_409(client, alice):
     confirm(client, code(setup(client).get_json()["secret"]))
     response = setup(client)
@@ -150,6 +156,7 @@ def disable(browser, digits, password=PASSWORD):
     return browser.post("/auth/2fa/disable", json={"password": password, "code": digits})
 
 
+@pytest.mark.contract
 def test_turning_it_off_takes_the_password_and_a_fresh_code(client, secret):
     assert disable(client, code(secret, 1), "not my password at all").status_code == 403
     wrong = disable(client, not_a_code(secret))
@@ -172,10 +179,12 @@ def test_turning_it_off_is_mailed_to_the_owner(client, secret, inbox):
         "Two-factor authentication is on", "Two-factor authentication is off"]
 
 
+@pytest.mark.contract
 def test_turning_it_off_when_it_is_off_is_a_409(client, alice):
     assert disable(client, "123456").status_code == 409
 
 
+@pytest.mark.contract
 def test_turning_it_off_needs_a_login(client):
     assert disable(client, "123456").status_code == 401
 

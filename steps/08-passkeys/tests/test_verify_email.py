@@ -10,9 +10,8 @@ from authapp import verification
 from authapp.extensions import db
 from authapp.models import User
 from authapp.tokens import make_verify_token
-from conftest import wait_for_mail
+from conftest import PASSWORD, wait_for_mail
 
-PASSWORD = "correct horse battery staple"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 DAY = 24 * 3600
 

@@ -8,12 +8,11 @@ Revises: 0002
 Create Date: 2026-11-22
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from flask import current_app
 
 from authapp.hashing import wrap
-
 
 # revision identifiers, used by Alembic.
 revision = '0003'

@@ -10,9 +10,8 @@ Revises: 0005
 Create Date: 2026-11-29
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006'
