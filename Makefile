@@ -115,7 +115,7 @@ screenshots: $(DEV_READY)
 	SCREENSHOTS_DIR=docs/assets/client $(BIN)/python -m pytest -q tests/test_browser_client.py
 
 # --- Production profile and performance report (production/, benchmarks/) ----
-#   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn
+#   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn; the last step's suite on PostgreSQL
 #                          (installs Debian's postgresql, redis-server and wrk if missing)
 #   make bench             the performance report: prints it, writes docs/generated/bench.md
 #                          (about 10 minutes on 2 cores; QUICK=1: a minute, to see that it works)

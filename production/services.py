@@ -17,6 +17,7 @@ import psycopg
 import redis
 
 from tools import ports
+from tools.steps import all_steps
 
 ATTEMPTS = 5  # starts on a port that another process took in the meantime
 
@@ -123,6 +124,7 @@ def redis_server():
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEP_05 = os.path.join(ROOT, "steps", "05-hardening")
+LAST_STEP = str(all_steps()[-1])  # Part 2's newest step: its suite runs on PostgreSQL too
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 
 

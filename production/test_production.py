@@ -1,6 +1,8 @@
 """make test-production: step 05, unchanged, on the production engines.
 
-1. Step 05's own suite passes on PostgreSQL.
+1. Step 05's own suite passes on PostgreSQL, and so does the last step's (Part 2's
+   races and constraints: single-use tokens, codes and challenges, one credential
+   per account, are checked on both databases).
 2. Under gunicorn with two workers, the login limit (10 attempts a minute per
    address, from browsers that haven't logged in before) holds exactly when the workers share Redis, and does not hold
    with memory://, where each worker counts on its own.
@@ -46,9 +48,13 @@ def report():
     write_report()
 
 
-def test_step_05_suite_passes_on_postgresql(postgres):
-    url = services.create_database(postgres, "suite")
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=services.STEP_05,
+SUITES = {"05": services.STEP_05, "last": services.LAST_STEP}
+
+
+@pytest.mark.parametrize("which", SUITES)
+def test_step_suite_passes_on_postgresql(postgres, which):
+    url = services.create_database(postgres, f"suite_{which}")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=SUITES[which],
                          env={**os.environ, "TEST_DATABASE_URL": url}, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-2000:]
     summary = run.stdout.strip().splitlines()[-1]
@@ -59,7 +65,7 @@ def test_step_05_suite_passes_on_postgresql(postgres):
             "SELECT tup_inserted, current_setting('server_version') FROM pg_stat_database"
             " WHERE datname = current_database()").fetchone()
     assert inserted > 100
-    results["suite"] = (re.search(r"\d+ passed", summary).group(0), version)
+    results[f"suite_{which}"] = (re.search(r"\d+ passed", summary).group(0), version)
 
 
 def failed_login(port, number):
@@ -192,12 +198,14 @@ def test_a_broken_chunked_body_is_a_json_400_under_gunicorn(postgres, tmp_path):
 
 def write_report():
     """The numbers this run measured, as a Markdown snippet for docs/production.md."""
-    if not {"suite", "redis", "memory"} <= results.keys():
+    if not {"suite_05", "suite_last", "redis", "memory"} <= results.keys():
         return  # a failed run documents nothing
-    passed, version = results["suite"]
+    passed, version = results["suite_05"]
+    last_passed, _ = results["suite_last"]
     lines = [
         "<!-- written by make test-production (production/test_production.py); do not edit -->",
-        f"Step 05's own suite on PostgreSQL {version}: **{passed}**.",
+        f"Step 05's own suite on PostgreSQL {version}: **{passed}**. "
+        f"The last step's ({os.path.basename(services.LAST_STEP)}): **{last_passed}**.",
         "",
         f"{ATTEMPTS} failed logins from one address, one after another, alternating between "
         f"{WORKERS} gunicorn workers (limit: {LIMIT} a minute):",
