@@ -112,7 +112,7 @@ client:
 	@$(TOOLS) client $(PORT_ARG)
 
 screenshots: $(DEV_READY)
-	SCREENSHOTS_DIR=docs/assets/client $(BIN)/python -m pytest -q tests/test_browser_client.py
+	SCREENSHOTS_DIR=docs/assets/client $(BIN)/python -m pytest -q tests/test_browser_client.py tests/test_passkeys_browser.py
 
 # --- Production profile and performance report (production/, benchmarks/) ----
 #   make test-production   step 05 unchanged on PostgreSQL, Redis and gunicorn; the last step's suite on PostgreSQL

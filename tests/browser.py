@@ -12,6 +12,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")  # set by `make screenshots`
 
 
 def why_no_browser():
@@ -32,3 +33,15 @@ def require_browser():
         pytest.fail(f"browser tests cannot run in CI: {reason}")
     if reason:
         pytest.skip(f"browser tests not run: {reason}")
+
+
+def screenshot(page, name, part=None):
+    """A picture for the docs when `make screenshots` asks: the whole page, or
+    only the part (a CSS selector) the docs talk about."""
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        path = Path(SCREENSHOTS) / f"{name}.png"
+        if part:
+            page.locator(part).screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=True)

@@ -11,7 +11,6 @@ off. From step 08 on, the passkey forms on an IP address say to use localhost
 `make screenshots` to refresh docs/assets/client/ from the last step."""
 import io
 import itertools
-import os
 import re
 import time
 from pathlib import Path
@@ -21,11 +20,9 @@ import pyotp
 import pytest
 import segno
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_browser, screenshot
 from browser_servers import ApiServer, StaticSite, configured_client, free_port
 from conftest import ROOT, STEPS
-
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 
 def number(step):
@@ -105,15 +102,9 @@ def new_user():
 
 
 def snap(page, stack, name, part=None):
-    """A screenshot for the docs, when `make screenshots` asks (last step only):
-    the whole page, or only the part (a CSS selector) the docs talk about."""
-    if SCREENSHOTS and stack.step == STEPS[-1]:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        path = Path(SCREENSHOTS) / f"{name}.png"
-        if part:
-            page.locator(part).screenshot(path=path)
-        else:
-            page.screenshot(path=path, full_page=True)
+    """A screenshot for the docs, when `make screenshots` asks (last step only)."""
+    if stack.step == STEPS[-1]:
+        screenshot(page, name, part)
 
 
 # Small helpers that use the page the way a learner does: type, click, read.

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pyotp
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, screenshot
 from browser_servers import ApiServer, StaticSite, configured_client
 from conftest import STEPS
 
@@ -132,6 +132,7 @@ def test_add_a_passkey_sign_in_with_it_alone_and_remove_it(stack, page, authenti
         'Passkey "laptop" added. Log out, then try "Sign in with a passkey".')
     expect(page.locator("#passkey-list li")).to_have_count(1)
     expect(page.locator("#passkey-list li")).to_contain_text("laptop: added")
+    screenshot(page, "16-passkey-added", "#add-passkey")
     (credential,) = stored_credentials(authenticator)
     assert credential["rpId"] == "localhost" and credential["isResidentCredential"] is True
     assert "A passkey was added to your account" in stack.api.output()
@@ -142,6 +143,7 @@ def test_add_a_passkey_sign_in_with_it_alone_and_remove_it(stack, page, authenti
     expect(message(page, "passkey-login")).to_have_text(
         f"Welcome, {user.username}: signed in with a passkey, no password typed.")
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
+    screenshot(page, "17-passkey-sign-in", "#passkey-login")
     page.click("#whoami")
     expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
     assert stored_credentials(authenticator)[0]["signCount"] == credential["signCount"] + 1  # it signed once more
