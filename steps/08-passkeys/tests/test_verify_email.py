@@ -23,9 +23,10 @@ def waiting(plain_client):
 
 
 def mailed_token(inbox, to="alice@example.com", kind="verify-email"):
-    wait_for_mail()
-    (message, *_) = [message for message in reversed(inbox.messages) if message["To"] == to]
-    return message.get_content().split(f"/{kind}?token=")[1].split()[0]
+    wait_for_mail()  # mails leave from threads of their own: the newest with this kind of link, not the last
+    bodies = [message.get_content() for message in reversed(inbox.messages) if message["To"] == to]
+    body = next(body for body in bodies if f"/{kind}?token=" in body)
+    return body.split(f"/{kind}?token=")[1].split()[0]
 
 
 def verify(browser, token):
