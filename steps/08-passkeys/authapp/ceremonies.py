@@ -35,13 +35,14 @@ def start_ceremony(purpose, challenge, user=None, user_handle=None, name=None):
 # --8<-- [start:take]
 def take_ceremony(purpose):
     """This browser's ceremony of `purpose`, used up; None if it has none, or
-    an expired one. It is used up even if the answer turns out wrong: every
-    answer needs a new challenge."""
+    an expired one. It is used up even if the answer turns out wrong, or was
+    sent to the other ceremony's route: every answer needs a new challenge."""
     token = session.pop(COOKIE_KEY, None)
     record = db.session.get(PasskeyChallenge, digest(token)) if isinstance(token, str) else None
-    if record is None or record.purpose != purpose or utcnow() - record.created_at > max_age():
+    if record is None:
         return None
-    return record if use_up(record) else None
+    fits = record.purpose == purpose and utcnow() - record.created_at <= max_age()
+    return record if use_up(record) and fits else None
 
 
 def use_up(record):

@@ -118,17 +118,35 @@ def register_verify():
                       sign_count=verified.sign_count, backed_up=verified.credential_backed_up,
                       backup_eligible=verified.credential_device_type == CredentialDeviceType.MULTI_DEVICE,
                       name=ceremony.name)
+    # One addition at a time per account: PostgreSQL locks the user's row here; SQLite
+    # lets one writer in at a time anyway. So the check after the INSERT sees the others.
+    db.session.execute(db.select(User.id).where(User.id == g.user.id).with_for_update())
     db.session.add(passkey)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # this credential is registered already: the UNIQUE constraint said no
         db.session.rollback()
         raise Conflict("this passkey is registered already") from None
+    if problem := rule_broken_by_the_new_passkey(g.user):
+        db.session.rollback()
+        raise Conflict(problem)
+    db.session.commit()
     log_event("passkey_added", user=g.user, passkey=passkey.id)
     send_mail(g.user.email, "A passkey was added to your account",
               f"The passkey \"{passkey.name}\" can now log in to {g.user.username}, without the password.\n\n"
               "If that wasn't you, reset your password now with 'forgot password', log in, and remove it.\n")
     return {"passkey": passkey.to_dict()}, 201
+
+
+def rule_broken_by_the_new_passkey(user):
+    """Options asked for in two browsers at once both pass the checks made then;
+    so once the new passkey is in, look again: a cap, and one user handle per account."""
+    mine = passkeys_of(user)
+    if len(mine) > current_app.config["PASSKEYS_PER_ACCOUNT"]:
+        return f"an account can have {current_app.config['PASSKEYS_PER_ACCOUNT']} passkeys at most: remove one first"
+    if len({passkey.user_handle for passkey in mine}) > 1:
+        return "another passkey was added to this account meanwhile: ask for options again"
+    return None
 
 
 def check_what_py_webauthn_leaves_to_us(credential, verified):
@@ -269,7 +287,9 @@ def reason(error):
     text = str(error).removesuffix(" See __cause__ for more info")
     if error.__cause__ is not None:
         text = f"{text.rstrip('.')}: {error.__cause__}"
-    return (text or type(error).__name__)[:200]
+    text = (text or type(error).__name__)[:200]
+    # The text can quote the answer (a client data "type" of "\ud800"): escape what UTF-8 can't carry.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def made_on_our_page(credential):

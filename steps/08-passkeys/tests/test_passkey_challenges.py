@@ -31,10 +31,16 @@ def verify(browser, answer):
     return browser.post("/auth/passkeys/login/verify", json=answer)
 
 
-def test_an_answer_works_once(alice, authenticator):
-    # Someone who recorded the answer (a proxy's log, a shoulder) replays it.
+def test_an_answer_works_once(app, alice, authenticator):
+    # Someone who recorded the answer (a proxy's log, a shoulder) replays it,
+    # with the cookie as it was then: the ceremony in it is used up.
     answer = authenticator.get(options(alice))
+    recorded = alice.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     assert verify(alice, answer).status_code == 200
+    replayer = app.test_client()
+    replayer.set_cookie(app.config["SESSION_COOKIE_NAME"], recorded)
+    assert verify(replayer, answer).status_code == 400
+    assert replayer.get("/auth/me").status_code == 401
     alice.post("/auth/logout")
     options(alice)  # even with a new ceremony in this browser: that one has another challenge
     replayed = verify(alice, answer)
@@ -115,6 +121,16 @@ def test_a_login_challenge_cannot_add_a_passkey(client, alice):
     response = client.post("/auth/passkeys/register/verify", json=SoftwareAuthenticator().create(login_options))
     assert response.status_code == 400
     assert response.get_json()["error"].startswith("no passkey is being added in this browser")
+
+
+def test_a_challenge_to_add_a_passkey_cannot_sign_in(client, alice, authenticator):
+    # The other way round: an answer signed over a challenge meant for adding
+    # a passkey logs nobody in, and that challenge is used up by trying.
+    client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
+    adding = client.post("/auth/passkeys/register/options", json={"password": PASSWORD}).get_json()
+    response = verify(client, authenticator.get({"challenge": adding["challenge"], "rpId": "localhost"}))
+    assert response.status_code == 400
+    assert client.post("/auth/passkeys/register/verify", json=SoftwareAuthenticator().create(adding)).status_code == 400
 
 
 def test_old_challenges_are_deleted_and_the_database_keeps_a_digest_of_the_token(app, client):

@@ -45,6 +45,8 @@ BOTH = {
     "challenge a number": lambda a: client_data(a, challenge=12345),
     "challenge missing": lambda a: client_data(a, challenge=None) | {},
     "type of the other ceremony": lambda a: client_data(a, type="payment.get"),
+    "type a lone surrogate": lambda a: client_data(a, type="\ud800"),  # quoted in the error: escaped there
+    "origin a lone surrogate": lambda a: client_data(a, origin="\ud800"),
     "id a number": lambda a: changed(a, "id", 42),
     "id is not rawId": lambda a: changed(a, "id", b64url(b"another credential")),
     "id with NUL": lambda a: changed(a, "id", a["id"] + "\x00"),

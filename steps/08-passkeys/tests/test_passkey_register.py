@@ -4,9 +4,18 @@ import base64
 
 import pytest
 
+from authapp import passkeys
 from authapp.extensions import db
 from authapp.models import Passkey
-from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, unb64url, wait_for_mail
+from conftest import (
+    PASSWORD,
+    SoftwareAuthenticator,
+    add_passkey,
+    all_at_once,
+    held_at_a_barrier,
+    unb64url,
+    wait_for_mail,
+)
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 BOB = {"username": "bob", "email": "bob@example.com", "password": "bob has his own long passphrase"}
@@ -128,6 +137,40 @@ def test_an_account_has_ten_passkeys_at_most(app, alice):
     response = options(alice)
     assert response.status_code == 409
     assert response.get_json() == {"error": "an account can have 10 passkeys at most: remove one first"}
+
+
+def logged_in_browsers(app, count):
+    browsers = [app.test_client() for _ in range(count)]
+    for browser in browsers:
+        assert browser.post("/auth/login", json={"username": "alice", "password": PASSWORD}).status_code == 200
+    return browsers
+
+
+def test_options_asked_for_in_several_browsers_cannot_pass_the_cap(app, alice):
+    # The cap is checked when options are asked for, and again once the new
+    # passkey is in: options asked for in four browsers at 9 passkeys add one.
+    app.config["PASSKEY_CHANGE_LIMIT_PER_ACCOUNT"] = "100 per hour"  # this test is about the cap
+    for _ in range(9):
+        assert add_passkey(alice, SoftwareAuthenticator()).status_code == 201
+    asked = [(browser, options(browser).get_json()) for browser in logged_in_browsers(app, 4)]
+    statuses = [browser.post("/auth/passkeys/register/verify", json=SoftwareAuthenticator().create(offer)).status_code
+                for browser, offer in asked]
+    assert statuses == [201, 409, 409, 409]
+    assert len(alice.get("/auth/passkeys").get_json()["passkeys"]) == 10
+
+
+def test_first_passkeys_added_in_two_browsers_at_once_keep_one_user_handle(app, alice, monkeypatch):
+    # Before the first passkey, each browser's options carry a new user handle.
+    # Both answers are held until both have passed py_webauthn's checks: one
+    # passkey goes in, the other is told to ask again.
+    offers = [(browser, options(browser).get_json()) for browser in logged_in_browsers(app, 2)]
+    answers = [(browser, SoftwareAuthenticator().create(offer)) for browser, offer in offers]
+    held_at_a_barrier(monkeypatch, passkeys, "check_what_py_webauthn_leaves_to_us", 2)
+    statuses = all_at_once(*[lambda browser=browser, answer=answer: browser.post(
+        "/auth/passkeys/register/verify", json=answer) for browser, answer in answers])
+    assert sorted(statuses) == [201, 409]
+    with app.app_context():
+        assert len(set(db.session.scalars(db.select(Passkey.user_handle)))) == 1
 
 
 def test_with_two_factor_on_adding_a_passkey_takes_a_code_too(alice, clock, authenticator):
