@@ -4,6 +4,7 @@
 # command needs, first. `make` or `make help` lists them all (tools/commands.py).
 #   make run                   run the last step on http://127.0.0.1:5000
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
+#   make run STEP=3 FRESH=1    ... on a fresh, empty database (to run its "Try it" again)
 #   make test                  ruff, every step's tests, the repository checks, the docs build
 #   make lint                  ruff alone (ruff.toml)
 
@@ -46,7 +47,7 @@ doctor:
 	@$(TOOLS) doctor $(STEP_ARG) $(PORT_ARG)
 
 run:
-	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG)
+	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG) $(if $(call YES,$(FRESH)),--fresh)
 
 test:
 	@$(TOOLS) test

@@ -213,6 +213,19 @@ def test_the_walkthrough_format():
         tryit.parse("## x\ncurl -i http://127.0.0.1:5000/\n#> status two hundred\n")
 
 
+def test_every_walkthrough_names_the_app_once_as_api():
+    """Another port is one edit: each walkthrough sets API in its first block
+    (keeping one the shell has) and every request goes to "$API"."""
+    for step in STEPS:
+        blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
+        assert blocks[0].command == "API=${API:-http://127.0.0.1:5000}", step.name
+        later = "\n".join(block.command for block in blocks[1:])
+        assert "127.0.0.1:5000" not in later and "localhost:5000" not in later, step.name
+        requests = [block.command for block in blocks if block.command.startswith("curl ")]
+        assert all(tryit.request_line(command) for command in requests), step.name
+    assert tryit.request_line('curl -i -X POST "$API/auth/logout"') == "POST /auth/logout"
+
+
 def test_the_page_refuses_answers_recorded_for_other_commands(monkeypatch, tmp_path):
     step = STEPS[0]
     recorded = tryit.load_recording(step)
