@@ -11,14 +11,16 @@ import math
 import re
 import sys
 import zipfile
+from types import SimpleNamespace
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import ROOT, STEPS
 from site_build import built_site
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from docsite import budget, diagrams, downloads, glossary, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import budget, diagrams, downloads, glossary, hooks, stepdiff, stepmeta, tryit  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -256,12 +258,44 @@ def test_sequence_diagrams_draw_text_and_refuse_what_they_cant_read():
         diagrams.render("A -> B: 1\nB -> C: 2\nC -> D: 3\nD -> E: 4\nE -> F: 5", "too wide for a phone")
 
 
-def test_the_glossary_gives_every_term_a_tooltip_once_per_section():
+def test_the_glossary_gives_every_term_a_tooltip_once_per_page():
     terms = glossary.entries((DOCS / "glossary.md").read_text())
     assert len(terms) >= 40 and all(definition for _, definition in terms)
     tooltips = glossary.abbreviations()
     assert {"CSRF", "CORS", "preflight", "origins"} <= set(tooltips)
     page = ('<p><abbr title="t">CSRF</abbr> and <abbr title="t">CSRF</abbr></p><h2><abbr title="t">CSRF</abbr></h2>'
             '<p><abbr title="t">CSRF</abbr></p>')
-    assert glossary.first_use_only(page) == ('<p><abbr title="t">CSRF</abbr> and CSRF</p><h2>CSRF</h2>'
-                                             '<p><abbr title="t">CSRF</abbr></p>')
+    assert glossary.first_use_only(page) == ('<p><abbr tabindex="0" title="t">CSRF</abbr> and CSRF</p>'
+                                             '<h2>CSRF</h2><p>CSRF</p>')
+
+
+def test_the_build_refuses_an_escaped_quote_in_an_admonition_title():
+    """Python-Markdown shows an admonition title as written: `\\"` would reach the
+    reader with its backslash, so the build stops and says what to write instead."""
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="notes.md"))
+    with pytest.raises(PluginError, match="curly quotes"):
+        hooks.on_page_markdown('!!! warning "Myth: \\"passkeys are stored\\""\n    No.\n', page, None, None)
+    assert hooks.escaped_quotes_in_titles('```\n!!! note "shown \\"as code\\""\n```\n') == []
+
+
+def test_no_admonition_title_shows_a_backslash():
+    """What the reader sees: no title of a note, tip or warning on any page shows `\\"`."""
+    titles = {}
+    for page in built_site().rglob("*.html"):
+        if "source" in page.relative_to(built_site()).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        shown = re.findall(r'<p class="admonition-title">(.*?)</p>|<summary>(.*?)</summary>', text, re.DOTALL)
+        bad = [title for pair in shown for title in pair if '\\"' in html.unescape(title)]
+        if bad:
+            titles[page.name] = bad
+    assert titles == {}
+
+
+@pytest.mark.parametrize("page", ["index.html", "glossary.html", *(f"steps/{step.name}.html" for step in STEPS)])
+def test_a_glossary_term_is_marked_once_per_page(page):
+    """A reader meets one underline per term on a page, not one per section:
+    the first use carries the tooltip, the later ones are plain text."""
+    marks = re.findall(r'<abbr\b[^>]*title="([^"]*)"', (built_site() / page).read_text(encoding="utf-8"))
+    repeated = {tooltip[:40]: marks.count(tooltip) for tooltip in set(marks) if marks.count(tooltip) > 1}
+    assert marks and repeated == {}, f"terms marked more than once: {repeated}"

@@ -9,7 +9,7 @@ step page:
   * it shows copyable curl blocks, and what their copy buttons copy is exactly
     what the executed walkthrough runs (tests/test_walkthroughs.py);
   * at least one diagram renders: an SVG with text in it;
-  * glossary tooltips are present, and one shows on hover;
+  * glossary tooltips are present, one shows on hover, and on a phone a tap opens one;
   * at 390 px no element is wider than the screen, except inside code blocks;
   * at 1280 px the code excerpts fit without scrolling sideways.
 
@@ -102,6 +102,29 @@ TOOLTIPS = """() => [...document.querySelectorAll('article abbr')].map(abbr => {
   return {term: abbr.textContent, tooltip: tip ? tip.textContent.trim() : (abbr.getAttribute('title') || '')};
 })"""
 
+HIGHLIGHT_CONTRAST = """() => {
+  // WCAG 2's relative luminance and contrast ratio, for a highlighted line in both colour schemes.
+  const channel = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+                            return (x + 0.05) / (y + 0.05); };
+  const rgba = text => { const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number); return [r, g, b, a]; };
+  const line = document.querySelector('article .highlight .hll');
+  if (!line) return null;
+  const code = line.closest('code');
+  const shown = document.body.getAttribute('data-md-color-scheme');
+  const found = {};
+  for (const scheme of ['default', 'slate']) {
+    document.body.setAttribute('data-md-color-scheme', scheme);
+    const base = rgba(getComputedStyle(code).backgroundColor);
+    const [r, g, b, a] = rgba(getComputedStyle(line).backgroundColor);
+    const mixed = [r, g, b].map((c, i) => a * c + (1 - a) * base[i]);  // the tint over the code's background
+    found[scheme] = {against_code: ratio(mixed, base), text: ratio(rgba(getComputedStyle(code).color), mixed)};
+  }
+  document.body.setAttribute('data-md-color-scheme', shown);
+  return found;
+}"""
+
 WIDE_CODE = """() => [...document.querySelectorAll('article .language-python pre > code')]
   .filter(code => code.offsetParent !== null && code.scrollWidth > code.clientWidth + 1)
   .map(code => code.closest('.highlight').querySelector('.filename')?.textContent || '(untitled)')"""
@@ -167,6 +190,9 @@ def visit_all(site_url):
             look_and_toggle_dark_mode(page)
         if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "desktop":
             found["hovered_tooltip"] = hover_a_term(page)
+            found["highlight"] = page.evaluate(HIGHLIGHT_CONTRAST)
+        if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "phone":
+            found["tapped_tooltip"] = tap_a_term(page)
         if viewport_name == "phone":
             found["fit"] = page.evaluate(TOO_WIDE)
         found["problems"] += [problem for problem in problems if problem not in found["problems"]]
@@ -216,6 +242,19 @@ def hover_a_term(page):
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible")
     return tooltip.inner_text()
+
+
+def tap_a_term(page):
+    """What a tap on a glossary term does on a phone: whether the term took the
+    focus (Material opens a tooltip on focus; Safari on iOS sends no hover to a
+    word that isn't a link or a button) and the text of the tooltip shown."""
+    term = page.locator("article abbr").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    focused = page.evaluate("document.activeElement === document.querySelector('article abbr')")
+    return {"focused": focused, "tooltip": tooltip.inner_text(), "box": tooltip.bounding_box()}
 
 
 def search_for_revoke(context, site_url):
@@ -316,6 +355,27 @@ def test_a_tooltip_shows_on_hover(record):
     hovered = [found["hovered_tooltip"] for key, found in record.items()
                if isinstance(key, tuple) and "hovered_tooltip" in found]
     assert hovered and len(hovered[0]) > 20
+
+
+def test_a_tap_opens_a_tooltip_on_a_phone(record):
+    """On a touch screen a tap on a term focuses it and shows its tooltip, on the screen."""
+    tapped = [found["tapped_tooltip"] for key, found in record.items()
+              if isinstance(key, tuple) and "tapped_tooltip" in found]
+    assert tapped, "no phone visit tapped a term"
+    assert tapped[0]["focused"], "the tapped term did not take the focus: a phone without hover shows nothing"
+    box = tapped[0]["box"]
+    assert len(tapped[0]["tooltip"]) > 20 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+
+
+def test_highlighted_lines_stand_out_and_stay_readable(record):
+    """A highlighted line (what the step changed) differs from the plain code by a
+    luminance ratio of at least 1.25 in light and dark mode, and the code's text
+    keeps WCAG 2's 4.5:1 on it."""
+    measured = [found["highlight"] for key, found in record.items() if isinstance(key, tuple) and "highlight" in found]
+    assert measured and measured[0], "no highlighted line on the page measured"
+    for scheme, contrast in measured[0].items():
+        assert contrast["against_code"] >= 1.25, f"{scheme}: highlighted lines barely stand out: {contrast}"
+        assert contrast["text"] >= 4.5, f"{scheme}: code on a highlighted line is hard to read: {contrast}"
 
 
 def test_no_page_is_wider_than_a_phone_outside_code_blocks(record):

@@ -96,7 +96,27 @@ def on_files(files, config):
     return files
 
 
+# An admonition's title is a quoted string that Python-Markdown ends at the first
+# '"' and does not unescape: `!!! warning "Myth: \"x\""` shows its backslashes.
+ADMONITION_TITLE = re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w -]+?[ \t]+"(?P<title>.*)"[ \t]*$', re.MULTILINE)
+
+
+def escaped_quotes_in_titles(markdown):
+    """The admonition titles of a page that escape a quote (\"): the page would show the backslash."""
+    found = []
+
+    def collect(text):
+        found.extend(match["title"] for match in ADMONITION_TITLE.finditer(text) if '\\"' in match["title"])
+        return text
+    outside_fences(markdown, collect)
+    return found
+
+
 def on_page_markdown(markdown, page, config, files):
+    escaped = escaped_quotes_in_titles(markdown)
+    if escaped:
+        raise PluginError(f"{page.file.src_uri}: an admonition title can't escape a quote, the page would show "
+                          f"the backslash: {escaped[0]!r}. Use curly quotes (“ ”) or single quotes instead.")
     step = step_of_page(page)
     if step:
         meta_problems = stepmeta.problems(page.meta)

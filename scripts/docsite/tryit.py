@@ -231,14 +231,16 @@ def markdown(step):
 
 
 def try_it_twice(step):
-    """How to run the blocks below at once, again, and on another port (the same on every page)."""
+    """How to run the blocks below at once, again, and on another port (the same on every page).
+    Folded, with the first thing to type in its title: the page's own paragraph says the rest."""
     number = step.name[:2]
-    return (f'!!! tip "All at once, again, on another port"\n'
-            f"    `make try STEP={number}` (without make: `python3 -m tools try {number}`, on Windows "
-            f"`py -m tools try {number}` with Git for Windows' bash and curl) runs every request below "
-            f"against a fresh database on a free port. By hand, `make run STEP={number} FRESH=1` starts "
-            "from an empty database every time, so the requests work twice. On another port "
-            "(`PORT=5001`), the first block becomes `API=http://127.0.0.1:5001`.\n")
+    return (f'??? tip "All at once: `make try STEP={number}`; run again: `FRESH=1`"\n'
+            f"    `make try STEP={number}` runs every request below against a fresh database on a free port "
+            f"and prints each answer. Without make: `python3 -m tools try {number}` (Windows: "
+            f"`py -m tools try {number}`, with the bash and curl of Git for Windows).\n\n"
+            f"    By hand, `make run STEP={number} FRESH=1` starts the step on a fresh, empty database, so the "
+            "requests work a second time too. On another port (`PORT=5001`), the first block becomes "
+            "`API=http://127.0.0.1:5001`: every request uses `$API`.\n")
 
 
 def fenced(text, language, title, css_class):

@@ -17,9 +17,7 @@
 # command lines is one copyable block, and "#> " lines are what the repository's
 # tests check in that block's answer (scripts/docsite/tryit.py explains them).
 
-## Where the app listens: every request below goes to `$API`. Started on
-## another port (`make run STEP=08 FRESH=1 PORT=5001`)? Type that
-## address here instead (`:-` keeps an `API` your shell already has).
+## The app's address (another port? change it here):
 API=${API:-http://127.0.0.1:5000}
 
 ## Alice registers, follows the link the app mails her (step 06), and logs in:
