@@ -20,7 +20,7 @@ from conftest import ROOT, STEPS
 from site_build import built_site
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from docsite import budget, diagrams, downloads, glossary, hooks, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import budget, diagrams, downloads, expected, glossary, hooks, stepdiff, stepmeta, tryit  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -29,7 +29,7 @@ PAGES = sorted(path for path in DOCS.rglob("*.md") if not GENERATED & set(path.r
 STEP_PAGE_SECTIONS = ["## What you will learn", "## How it works", "## What changes", "## The code, file by file",
                       "## Try it", "## Security notes", "## Common mistakes", "## Exercises", "## Checkpoints",
                       "## Recap"]
-DIRECTIVES = ["step-header", "get-the-code", "changes", "try-it"]
+DIRECTIVES = ["step-header", "get-the-code", "changes", "expected-names", "try-it"]
 NAMED_TEST = re.compile(r"steps/(\d\d-[\w-]+)/tests/(test_\w+\.py)::(test_\w+)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
@@ -267,6 +267,21 @@ def test_the_glossary_gives_every_term_a_tooltip_once_per_page():
             '<p><abbr title="t">CSRF</abbr></p>')
     assert glossary.first_use_only(page) == ('<p><abbr tabindex="0" title="t">CSRF</abbr> and CSRF</p>'
                                              '<h2>CSRF</h2><p>CSRF</p>')
+
+
+def test_the_names_box_lists_what_the_tests_import_use_and_call():
+    """Step 05's box: check_hash (used as auth.check_hash, new in 05), the routes
+    the app has and the tests call, and not the addresses only a test's own
+    little app or a 404 check uses."""
+    hardening = step_folders.find_step("05")
+    assert "check_hash" in expected.app_names(hardening)["authapp.auth"]
+    assert "User" in expected.app_names(hardening)["authapp.models"]
+    routes = expected.routes(hardening)
+    assert {"POST /auth/login", "GET /auth/me", "POST /auth/reset-password"} <= routes
+    assert not any(route.endswith(("/boom", "/teapot", "/no-such-page")) for route in routes)
+    box = expected.markdown(hardening, step_folders.neighbour(hardening, -1))
+    assert "**`check_hash`**" in box and "`POST /auth/login`" in box and "**`POST /auth/login`**" not in box
+    assert "**`DELETE /auth/passkeys/<...>`**" in expected.markdown(STEPS[-1], STEPS[-2])
 
 
 def test_the_build_refuses_an_escaped_quote_in_an_admonition_title():

@@ -8,6 +8,7 @@ that the Markdown stays readable where the hook doesn't run:
     <!-- docsite: changes -->         step pages: the files this step changes, with sizes
     <!-- docsite: complete-diff -->   step pages: the collapsed complete diff
     <!-- docsite: try-it -->          step pages: walkthrough.sh as commands and answers
+    <!-- docsite: expected-names -->  step pages: the app's names and routes that the step's tests use
     <!-- docsite: step-table -->      home page: every step, what it adds, its times
     <!-- docsite: step-sizes -->      home page: every step's size
 
@@ -30,7 +31,7 @@ for extra in (ROOT, ROOT / "scripts"):
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from docsite import diagrams, downloads, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
 DIRECTIVE = re.compile(r"^<!-- docsite: ([\w-]+) -->[ \t]*$", re.MULTILINE)
@@ -281,6 +282,11 @@ def complete_diff(page, step, markdown, config):
     return stepdiff.complete_diff(previous, step, shown_in_full(markdown, step))
 
 
+def expected_names(page, step, markdown, config):
+    need_step(page, step, "expected-names")
+    return expected.markdown(step, previous_step(step))
+
+
 def try_it(page, step, markdown, config):
     need_step(page, step, "try-it")
     return tryit.markdown(step)
@@ -331,6 +337,7 @@ def step_sizes(page, step, markdown, config):
 
 
 DIRECTIVES = {"step-header": step_header, "changes": changes, "complete-diff": complete_diff, "try-it": try_it,
+              "expected-names": expected_names,
               "get-the-code": get_the_code, "step-table": step_table, "step-sizes": step_sizes}
 
 

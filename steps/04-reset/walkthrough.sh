@@ -39,7 +39,7 @@ curl -i "$API/auth/forgot-password" \
 
 ## Without a mail server the app prints the mail in its terminal, with a link
 ## that ends in `?token=...`. Copy the token from there into `TOKEN`, or, if you
-## started the server with `make run STEP=04 2>&1 | tee server.log` in this
+## started the server with `make run STEP=04 FRESH=1 2>&1 | tee server.log` in this
 ## folder, let `grep` find the newest one:
 TOKEN=$(grep -o 'token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 

@@ -38,7 +38,7 @@ curl -i -b alice.txt -c alice.txt "$API/auth/login" \
 
 ## Without a mail server the app prints the mail in its terminal, with a link
 ## that ends in `verify-email?token=...`. Copy the token from there into `TOKEN`,
-## or, if you started the server with `make run STEP=06 2>&1 | tee server.log` in
+## or, if you started the server with `make run STEP=06 FRESH=1 2>&1 | tee server.log` in
 ## this folder, let `grep` find the newest one:
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 

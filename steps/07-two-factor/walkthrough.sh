@@ -3,7 +3,7 @@
 #
 # Start the step on an empty database (from the repository root: `make try STEP=07`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=07 2>&1 | tee server.log` in one terminal and copy the
+# with `make run STEP=07 FRESH=1 2>&1 | tee server.log` in one terminal and copy the
 # commands from the page into another, in the same folder, one at a time, with
 # the virtual environment active (`source .venv/bin/activate`: pyotp plays the
 # authenticator app). `bash walkthrough.sh` runs them all at once.

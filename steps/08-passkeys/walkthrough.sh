@@ -3,7 +3,7 @@
 #
 # Start the step on an empty database (from the repository root: `make try STEP=08`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=08 2>&1 | tee server.log` in one terminal and copy the
+# with `make run STEP=08 FRESH=1 2>&1 | tee server.log` in one terminal and copy the
 # commands from the page into another, in the same folder, one at a time.
 # `bash walkthrough.sh` runs them all at once.
 #
