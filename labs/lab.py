@@ -228,8 +228,8 @@ class App:
     """A folder served by `flask run` on a free loopback port, with a fresh
     database in a temporary folder and its mail going to a MailSink."""
 
-    def __init__(self, folder, step, label, python=None):
-        self.folder, self.step, self.label = Path(folder), step, label
+    def __init__(self, folder, step, python=None):
+        self.folder, self.step = Path(folder), step
         self.python = python or sys.executable
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-")
         self.sink = MailSink()
@@ -241,10 +241,10 @@ class App:
         """Upgrade the fresh database, start the server; a message if either fails."""
         upgrade = liveapp.run(liveapp.flask(self.python, "db", "upgrade"), self.folder, self.env)
         if upgrade.returncode != 0:
-            return f"`flask db upgrade` failed in {self.label}: {liveapp.last_error(upgrade.stdout)}"
+            return f"`flask db upgrade` failed: {liveapp.last_error(upgrade.stdout)}"
         self.server = liveapp.Server(self.folder, self.python, self.env, Path(self.scratch.name) / "server.log")
         if not self.server.wait_until_listening(START_LIMIT):
-            return f"{self.label} did not start: {liveapp.last_error(self.server.output())}"
+            return f"`flask run` did not start: {liveapp.last_error(self.server.output())}"
         self.url = require_loopback(self.server.base_url)
         return None
 
@@ -474,31 +474,35 @@ class Apps:
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-weak-")
 
     def weak(self, attack):
+        """(App or None, its label, why it did not start or None) of the attack's weak target."""
         if attack.WEAK == "previous":
             previous = steps.neighbour(self.step, -1)
-            return self.get(("previous",), lambda: App(previous, previous.name,
-                                                       f"the step before, steps/{previous.name}"))
+            return self.get(("previous",), f"the step before, steps/{previous.name}",
+                            lambda: App(previous, previous.name))
         patch = patch_of(attack)
-        return self.get(("patch", patch.name), lambda: App(
-            patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step.name,
-            f"steps/{self.step.name} with {patch.name} (its defence undone)"))
+        return self.get(("patch", patch.name), f"steps/{self.step.name} with {patch.name} (its defence undone)",
+                        lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem),
+                                    self.step.name))
 
     def target(self):
         if self.copy:
-            return self.get(("copy",), lambda: App(self.copy, self.step.name, f"your copy, {liveapp.shown(self.copy)}"))
-        return self.get(("step",), lambda: App(self.step, self.step.name, f"steps/{self.step.name}"))
+            return self.get(("copy",), f"your copy, {liveapp.shown(self.copy)}", lambda: App(self.copy, self.step.name))
+        return self.get(("step",), f"steps/{self.step.name}", lambda: App(self.step, self.step.name))
 
-    def get(self, key, make):
-        """(App, None), or (None, why it did not start)."""
+    def get(self, key, label, make):
         if key not in self.started:
-            app = make()
-            problem = app.start()
-            self.started[key] = (app, problem)
+            try:
+                app = make()
+            except (PatchDoesNotApply, OSError) as error:
+                self.started[key] = (None, label, f"could not prepare it: {error}")
+            else:
+                self.started[key] = (app, label, app.start())
         return self.started[key]
 
     def stop(self):
-        for app, _ in self.started.values():
-            app.stop()
+        for app, _, _ in self.started.values():
+            if app:
+                app.stop()
         self.scratch.cleanup()
 
 
@@ -541,14 +545,14 @@ def report(say, where, app_label, url, result, on_target):
 
 def run_one(say, apps, attack, side):
     """Run `attack` on one side ("weak" or "target"); its Result (or a broken one)."""
-    app, problem = apps.weak(attack) if side == "weak" else apps.target()
+    app, label, problem = apps.weak(attack) if side == "weak" else apps.target()
     where = "weak target" if side == "weak" else "target"
     if problem:
         result = Result("missing" if side == "target" else "broken", [problem], 0, 0.0)
-        report(say, where, app.label, "(did not start)", result, side == "target")
+        report(say, where, label, "(did not start)", result, side == "target")
         return result
     result = run_attack(attack, app)
-    report(say, where, app.label, app.url, result, side == "target")
+    report(say, where, label, app.url, result, side == "target")
     return result
 
 
