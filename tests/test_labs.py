@@ -123,6 +123,11 @@ def test_the_loopback_guard_lets_this_machine_through(url):
 class Counting(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.server.seen += 1
+        if self.path == "/away":
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/")
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -190,3 +195,13 @@ def test_an_attack_that_turns_to_another_address_stops_the_lab(tiny_server):
     with pytest.raises(lab.NotLoopback):
         lab.run_attack(toy_attack(wanders), toy_app(tiny_server))
     assert tiny_server.seen == 0
+
+
+def test_a_redirect_elsewhere_is_shown_to_the_attack_not_followed(tiny_server):
+    def follows(target):
+        answer = target.client().get("/away")
+        return lab.Outcome(got_through=False, evidence=[f"{answer.status} {answer.headers['Location']}"])
+
+    result = lab.run_attack(toy_attack(follows), toy_app(tiny_server))
+    assert result.verdict == "held" and result.evidence == ["302 http://192.0.2.1/"]
+    assert result.requests == 1 and tiny_server.seen == 1
