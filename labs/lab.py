@@ -660,6 +660,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     step, copy = chosen(args)
     sides = ("weak",) if args.weak_only else ("target",) if args.target_only else ("weak", "target")
+    if args.record and (copy or sides != ("weak", "target")):
+        raise SystemExit(usage("--record keeps a whole run of the step for its page: leave out --dir, "
+                               "--weak-only and --target-only."))
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not args.record
     try:
         status, printed, results = run_lab(step, copy, sides, colour)
@@ -669,7 +672,7 @@ def main(argv=None):
         Path(args.results).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.record_to:
         Path(args.record_to).write_text(normalised(printed, step), encoding="utf-8")
-    if args.record and not copy and sides == ("weak", "target"):
+    if args.record:
         recording_path(step).parent.mkdir(parents=True, exist_ok=True)
         recording_path(step).write_text(normalised(printed, step), encoding="utf-8")
         print(f"wrote {recording_path(step).relative_to(ROOT)}")
