@@ -205,3 +205,15 @@ def test_a_redirect_elsewhere_is_shown_to_the_attack_not_followed(tiny_server):
     result = lab.run_attack(toy_attack(follows), toy_app(tiny_server))
     assert result.verdict == "held" and result.evidence == ["302 http://192.0.2.1/"]
     assert result.requests == 1 and tiny_server.seen == 1
+
+
+def test_at_once_really_runs_the_requests_together():
+    """Each function waits at a barrier of its own for the other: run one after the other,
+    both would time out; at_once runs them side by side, so both get through."""
+    both_inside = threading.Barrier(2, timeout=10)
+
+    def meet():
+        return both_inside.wait()
+
+    results = lab.at_once(meet, meet)
+    assert sorted(results) == [0, 1]
