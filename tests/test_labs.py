@@ -217,3 +217,18 @@ def test_at_once_really_runs_the_requests_together():
 
     results = lab.at_once(meet, meet)
     assert sorted(results) == [0, 1]
+
+
+MISUSES = {"no step": ([], "Which step?"),
+           "no such step": (["99"], "There is no step '99'"),
+           "no copy there": (["02", "--dir", "/nonexistent/02-x"], "There is no authapp/ in /nonexistent/02-x"),
+           "partial recording": (["02", "--record", "--target-only"], "--record keeps a whole run")}
+for unlabbed in [step for step in steps.all_steps() if step not in LABBED][:1]:  # step 01: no login to attack
+    MISUSES["no lab"] = ([unlabbed.name[:2]], f"Step {unlabbed.name} has no lab yet")
+
+
+@pytest.mark.parametrize("argv, says", MISUSES.values(), ids=MISUSES.keys())
+def test_misuse_exits_2_with_a_message_and_starts_nothing(argv, says, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        lab.main(argv)
+    assert stopped.value.code == 2 and says in capsys.readouterr().err
