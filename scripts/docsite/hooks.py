@@ -9,6 +9,7 @@ that the Markdown stays readable where the hook doesn't run:
     <!-- docsite: complete-diff -->   step pages: the collapsed complete diff
     <!-- docsite: try-it -->          step pages: walkthrough.sh as commands and answers
     <!-- docsite: expected-names -->  step pages: the app's names and routes that the step's tests use
+    <!-- docsite: break-it -->        step pages: the attack lab's command and its recorded run (labs/)
     <!-- docsite: step-table -->      home page: every step, what it adds, its times
     <!-- docsite: step-sizes -->      home page: every step's size
 
@@ -31,7 +32,7 @@ for extra in (ROOT, ROOT / "scripts"):
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from docsite import diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import breakit, diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
 DIRECTIVE = re.compile(r"^<!-- docsite: ([\w-]+) -->[ \t]*$", re.MULTILINE)
@@ -292,6 +293,11 @@ def try_it(page, step, markdown, config):
     return tryit.markdown(step)
 
 
+def break_it(page, step, markdown, config):
+    need_step(page, step, "break-it")
+    return breakit.markdown(step)
+
+
 def all_the_code(page, config):
     here = posixpath.dirname(page.file.src_uri)
     repository = posixpath.relpath(downloads.REPOSITORY_ZIP, here or ".")
@@ -338,6 +344,7 @@ def step_sizes(page, step, markdown, config):
 
 DIRECTIVES = {"step-header": step_header, "changes": changes, "complete-diff": complete_diff, "try-it": try_it,
               "expected-names": expected_names,
+              "break-it": break_it,
               "get-the-code": get_the_code, "step-table": step_table, "step-sizes": step_sizes}
 
 
