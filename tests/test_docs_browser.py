@@ -18,6 +18,8 @@ machine. Search works offline, and the dark mode switch works.
 """
 import functools
 import io
+import shutil
+import subprocess
 import sys
 import threading
 import zipfile
@@ -402,3 +404,70 @@ def test_the_home_page_offers_the_whole_repository(record):
 def test_search_works_without_the_network(record):
     count, problems = record["search"]
     assert count > 0 and problems == []
+
+
+# ---- the site from a USB stick: `make site`, then file://, no server
+
+
+def open_from_files(index):
+    """What a reader meets opening index.html from the files: every page the
+    navigation links to (its URL, whether its title shows, the problems), the
+    page that the footer's "next" link opens, and offline search."""
+    found, failure = {"pages": {}}, []
+
+    def run():
+        from playwright.sync_api import sync_playwright
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                page, problems = browser.new_context(viewport=DESKTOP).new_page(), []
+                page.set_default_timeout(TIMEOUT)
+                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+                page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+                page.goto(index.as_uri(), wait_until="load")
+                links = page.eval_on_selector_all("nav.md-nav--primary a.md-nav__link[href]",
+                                                  "links => links.map(link => link.href)")
+                for link in dict.fromkeys(link.split("#")[0] for link in links):
+                    problems.clear()
+                    page.goto(link, wait_until="load")
+                    found["pages"][link] = {"title": page.locator("article h1").first.is_visible(),
+                                            "problems": list(problems)}
+                page.goto(index.as_uri(), wait_until="load")
+                page.locator("a.md-footer__link--next").click()
+                page.wait_for_load_state("load")
+                found["next"] = page.url
+                search = page.locator("input[data-md-component=search-query]")
+                search.focus()
+                page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for()
+                search.press_sequentially("revoke", delay=50)
+                page.locator(".md-search-result__item").first.wait_for()
+                found["search"] = page.locator(".md-search-result__item").count()
+                browser.close()
+        except Exception as error:  # re-raised in the test's own thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return found
+
+
+def test_make_site_builds_a_site_that_opens_from_a_usb_stick(tmp_path):
+    """A room without the dev install: `make site` builds the site, the folder
+    is copied elsewhere (a USB stick), and index.html opened from the files
+    reaches every page of the navigation (files, not folders: a link to a
+    folder would show a file listing), follows "next", and searches offline."""
+    require_browser()
+    built = subprocess.run(["make", "site", f"SITE={tmp_path / 'site'}", f"TOOLS_VENV={sys.prefix}"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-3000:]
+    stick = tmp_path / "usb-stick" / "flask-auth-site"
+    shutil.copytree(tmp_path / "site", stick)
+    found = open_from_files(stick / "index.html")
+    assert len(found["pages"]) >= len(STEPS) + 5, list(found["pages"])
+    assert all(url.startswith(stick.as_uri()) and url.endswith(".html") for url in found["pages"]), list(found["pages"])
+    assert {url: seen for url, seen in found["pages"].items() if not seen["title"] or seen["problems"]} == {}
+    assert found["next"].endswith(".html") and found["next"] != (stick / "index.html").as_uri()
+    assert found["search"] > 0

@@ -53,6 +53,7 @@ COMMANDS = [
 # and run from the repository root; see the Makefile).
 MAKE_ONLY = [
     ("make docs", "the documentation site on http://127.0.0.1:8000"),
+    ("make site", "build the site into site/: open site/index.html from the files (a USB stick)"),
     ("make diffs", "regenerate docs/diffs/ after changing a step"),
     ("make walkthroughs", "record every step's walkthrough for the docs"),
     ("make screenshots", "refresh the browser client's screenshots"),
