@@ -63,7 +63,7 @@ def main(argv=None):
 def start_fresh(folder):
     """Empty the folder's database (tools/reset.py); a message if it can't be done."""
     if os.environ.get("DATABASE_URL"):
-        return ("FRESH=1 only empties the SQLite file in instance/, and DATABASE_URL is set in your shell, "
+        return ("A fresh start only empties the SQLite file in instance/, and DATABASE_URL is set in your shell, "
                 "so the app would not use that file. Unset DATABASE_URL, or empty your database yourself.")
     busy = reset.in_use([folder])
     if busy:
