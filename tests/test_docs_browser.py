@@ -115,6 +115,9 @@ HIGHLIGHT_CONTRAST = """() => {
   if (!line) return null;
   const code = line.closest('code');
   const shown = document.body.getAttribute('data-md-color-scheme');
+  // Material fades colours in when the scheme changes: read the end colours, not the fade's first frame.
+  const still = document.head.appendChild(document.createElement('style'));
+  still.textContent = '* { transition: none !important; }';
   const found = {};
   for (const scheme of ['default', 'slate']) {
     document.body.setAttribute('data-md-color-scheme', scheme);
@@ -124,6 +127,7 @@ HIGHLIGHT_CONTRAST = """() => {
     found[scheme] = {against_code: ratio(mixed, base), text: ratio(rgba(getComputedStyle(code).color), mixed)};
   }
   document.body.setAttribute('data-md-color-scheme', shown);
+  still.remove();
   return found;
 }"""
 
