@@ -480,7 +480,8 @@ class Apps:
             return self.get(("previous", *own(attack)), f"the step before, steps/{previous.name}",
                             lambda: App(previous, previous.name))
         patch = patch_of(attack)
-        return self.get(("patch", patch.name, *own(attack)), f"steps/{self.step.name} with {patch.name} (its defence undone)",
+        label = f"steps/{self.step.name} with {patch.name} (its defence undone)"
+        return self.get(("patch", patch.name, *own(attack)), label,
                         lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem),
                                     self.step.name))
 

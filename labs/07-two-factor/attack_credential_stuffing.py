@@ -8,9 +8,8 @@ that no breach of another site could have leaked.
 """
 from pathlib import Path
 
-import pyotp
-
 import lab
+import pyotp
 
 WEAK = "previous"       # step 06: a password is all it takes
 MAX_REQUESTS = 16

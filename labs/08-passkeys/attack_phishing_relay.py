@@ -23,11 +23,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import cbor2
+import lab
 import pyotp
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-
-import lab
 
 WEAK = "previous"       # step 07: password and a one-time code
 MAX_REQUESTS = 24
@@ -185,7 +184,9 @@ class Authenticator:
     def create(self, options, origin):
         self.key, self.user_handle = ec.generate_private_key(ec.SECP256R1()), unb64url(options["user"]["id"])
         numbers = self.key.public_key().public_numbers()
-        cose_key = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
+        # The public key as a COSE_Key (RFC 9052): EC2, ES256, P-256, x, y.
+        cose_key = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
+                                -3: numbers.y.to_bytes(32, "big")})
         attested = bytes(16) + struct.pack(">H", len(self.credential_id)) + self.credential_id + cose_key
         auth_data = self.auth_data(options["rp"]["id"], self.FLAGS_UP_UV | self.FLAG_AT) + attested
         client_data = client_data_json("webauthn.create", options["challenge"], origin)
