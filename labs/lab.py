@@ -521,8 +521,11 @@ class Printer:
 
     def __init__(self, colour):
         self.colour, self.lines = colour, []
+        self.weak = set()  # which lines tell of a weak target (VARIES applies to them)
 
-    def __call__(self, text="", colour=None):
+    def __call__(self, text="", colour=None, weak=False):
+        if weak:
+            self.weak.add(len(self.lines))
         self.lines.append(text)
         if colour and self.colour:
             text = self.COLOURS[colour] + text + self.COLOURS["end"]
@@ -548,7 +551,7 @@ def report(say, where, app_label, url, result, on_target):
     requests = f"{result.requests} request{'s' if result.requests != 1 else ''}"
     say(f"   {tag:<5} {words} ({requests}, {result.seconds:.1f} s)", colour)
     for line in result.evidence:
-        say(f"         {line}")
+        say(f"         {line}", weak=not on_target)
 
 
 def run_one(say, apps, attack, side):
@@ -565,7 +568,7 @@ def run_one(say, apps, attack, side):
 
 
 def run_lab(step, copy=None, sides=("weak", "target"), colour=False):
-    """Run every attack of the step's lab; (exit status, printed lines, results)."""
+    """Run every attack of the step's lab; (exit status, the Printer, results)."""
     say = Printer(colour)
     attacks = attacks_of(step)
     say(f"$ {suggest('attack', step.name[:2], dir=liveapp.shown(copy) if copy else None)}")
@@ -583,7 +586,7 @@ def run_lab(step, copy=None, sides=("weak", "target"), colour=False):
             results.append(entry)
     finally:
         apps.stop()
-    return summary(say, step, copy, sides, results), say.lines, results
+    return summary(say, step, copy, sides, results), say, results
 
 
 def summary(say, step, copy, sides, results):
@@ -593,7 +596,8 @@ def summary(say, step, copy, sides, results):
     who = "Your copy" if copy else f"steps/{step.name}"
     held = [entry for entry in results if entry["target"] == "held"]
     if len(held) == len(results):
-        say(f"{who} held {'the attack' if len(results) == 1 else f'all {len(results)} attacks'}.", "green")
+        say(f"{who} held {['the attack', 'both attacks'][len(results) - 1] if len(results) < 3 else 'every attack'}.",
+            "green")
         return 0
     say(f"{who} held {len(held)} of {len(results)} attacks: read labs/{step.name}/README.md, "
         f"then the step's page.", "red")
@@ -603,17 +607,18 @@ def summary(say, step, copy, sides, results):
 # ---------------------------------------------------------------- recordings for the docs ("Break it")
 
 
-def normalised(lines, step):
+def normalised(printed, step):
     """The run as recorded for the page: ports and seconds, which change on
-    every run, replaced; and whatever an attack lists in VARIES."""
-    lines = [f"$ make attack STEP={step.name[:2]}"] + list(lines[1:])  # however it was typed
-    text = "\n".join(lines).rstrip() + "\n"
-    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
-    text = re.sub(r"\d+\.\d s\)", "<seconds> s)", text)
-    for attack in attacks_of(step):
-        for pattern in getattr(attack, "VARIES", ()):
-            text = re.sub(pattern, lambda match: match[0].replace(match[1], "<varies>"), text)
-    return text
+    every run, replaced; and, on the weak targets, what an attack lists in VARIES."""
+    varies = [pattern for attack in attacks_of(step) for pattern in getattr(attack, "VARIES", ())]
+    lines = [f"$ make attack STEP={step.name[:2]}"]  # however it was typed
+    for index, line in enumerate(printed.lines[1:], start=1):
+        line = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", line)
+        line = re.sub(r"\d+\.\d s\)", "<seconds> s)", line)
+        for pattern in varies if index in printed.weak else ():
+            line = re.sub(pattern, lambda match: match[0].replace(match[1], "<varies>"), line)
+        lines.append(line)
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def recording_path(step):
@@ -632,19 +637,22 @@ def main(argv=None):
     sides.add_argument("--target-only", action="store_true", help="only the step (or your copy)")
     parser.add_argument("--record", action="store_true", help=f"write the run to {RECORDINGS.relative_to(ROOT)}/")
     parser.add_argument("--results", help="write each attack's verdicts to this JSON file (for the tests)")
+    parser.add_argument("--record-to", help="write the recording to this file instead (for the tests)")
     args = parser.parse_args(argv)
     step, copy = chosen(args)
     sides = ("weak",) if args.weak_only else ("target",) if args.target_only else ("weak", "target")
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not args.record
     try:
-        status, lines, results = run_lab(step, copy, sides, colour)
+        status, printed, results = run_lab(step, copy, sides, colour)
     except NotLoopback:
         return 2
     if args.results:
         Path(args.results).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if args.record_to:
+        Path(args.record_to).write_text(normalised(printed, step), encoding="utf-8")
     if args.record and not copy and sides == ("weak", "target"):
         recording_path(step).parent.mkdir(parents=True, exist_ok=True)
-        recording_path(step).write_text(normalised(lines, step), encoding="utf-8")
+        recording_path(step).write_text(normalised(printed, step), encoding="utf-8")
         print(f"wrote {recording_path(step).relative_to(ROOT)}")
     return status
 
