@@ -17,9 +17,10 @@ from pathlib import Path
 import lab
 
 WEAK = "previous"       # step 04: no Origin check
-MAX_REQUESTS = 5        # the lab client registers Carol; Chromium's own requests are counted below
+# The lab's client only registers Carol. Chromium sends four more, fixed by this
+# file: Carol's login, the attacker's page, its one POST, and Carol's /auth/me.
+MAX_REQUESTS = 5
 MAX_SECONDS = 30
-MAX_BROWSER_REQUESTS = 10
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,22 +46,23 @@ def attack(target):
 
 def visit(context, target, page_url):
     """Carol logs in, opens the attacker's page, then asks the app who she is."""
-    counted = BrowserBudget(context)
     login = context.request.post(f"{target.url}/auth/login", data={k: VICTIM[k] for k in ("username", "password")})
     if login.status != 200:
-        return lab.Outcome(got_through=False, evidence=[f"Carol's login failed ({login.status}): no lab"])
+        raise lab.Missing(f"Carol could not log in ({login.status}): nothing for the page to attack")
     page = context.new_page()
     wire = WhatWentOnTheWire(context, page, f"{target.url}/auth/logout")
     page.goto(page_url)
     page.wait_for_function("document.title === 'sent'", timeout=10_000)
     me = context.request.get(f"{target.url}/auth/me")
-    counted.check()
-    evidence = [f"the page at {page_url} posted to /auth/logout with Carol's cookie "
+    cookie = "with Carol's cookie" if "cookie" in wire.sent else "without a cookie"
+    evidence = [f"the page at {page_url} posted to /auth/logout {cookie} "
                 f"({wire.sent.get('origin', 'no origin')!r} as its Origin)",
                 f"the app answered {wire.status}" + (" (the page can't read it: it doesn't need to)"
                                                       if wire.status and wire.status < 400 else ""),
                 f"then Carol's GET /auth/me: {me.status}"
                 + (" (logged out by the attacker's page)" if me.status == 401 else " (still logged in)")]
+    if wire.status is None or me.status not in (200, 401):
+        raise lab.Missing(f"the page's POST got {wire.status} and Carol's /auth/me {me.status}: no verdict")
     return lab.Outcome(got_through=me.status == 401, evidence=evidence)
 
 
@@ -93,22 +95,6 @@ class WhatWentOnTheWire:
     def status(self):
         found = [self.statuses[id_] for id_ in self.ids if id_ in self.statuses]
         return found[0] if found else None
-
-
-class BrowserBudget:
-    """Chromium's requests don't go through the lab's client, so count them here."""
-
-    def __init__(self, context):
-        self.count = 0
-        context.on("request", self.seen)
-        self.api = 2  # the login and /auth/me, sent by context.request (not a page)
-
-    def seen(self, request):
-        self.count += 1
-
-    def check(self):
-        if self.count + self.api > MAX_BROWSER_REQUESTS:
-            raise RuntimeError(f"Chromium sent {self.count + self.api} requests, over {MAX_BROWSER_REQUESTS}")
 
 
 def browser_library():

@@ -24,7 +24,7 @@ def attack(target):
     login = {"username": VICTIM["username"], "password": VICTIM["password"]}
     first = owner.post("/auth/login", json=login)  # from now on, this browser is known for alice
     if first.status != 200:
-        return lab.Outcome(got_through=False, evidence=[f"alice's own first login failed ({first.status}): no lab"])
+        raise lab.Missing(f"alice's own first login answered {first.status}: her browser can't become known")
     owner.post("/auth/logout")
     guesses = guess_until_refused(target)
     again = owner.post("/auth/login", json=login)
@@ -32,6 +32,8 @@ def attack(target):
                 f"the last answered {guesses[-1].status}",
                 f"then alice, from her own browser, with her right password: {again.status} "
                 + (repr(again.json.get("error")) if again.status != 200 else "logged in")]
+    if again.status not in (200, 429):
+        raise lab.Missing(f"alice's login after the attack answered {again.status}, not 200 nor 429")
     return lab.Outcome(got_through=again.status == 429, evidence=evidence)
 
 

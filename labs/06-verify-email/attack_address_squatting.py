@@ -35,6 +35,8 @@ def attack(target):
         mail = target.wait_for_mail(VICTIMS_EMAIL)
         evidence.append(f"the only way in, the link {mail.subject!r}, went to {mail.to}: Dana's mailbox")
     got_in = me.status == 200 and me.json["user"]["email"] == VICTIMS_EMAIL
+    if not got_in and (login.status, me.status) != (403, 401):
+        raise lab.Missing(f"mallory's login answered {login.status} and /auth/me {me.status}: no verdict")
     return lab.Outcome(got_through=got_in, evidence=evidence)
 
 

@@ -28,14 +28,18 @@ def attack(target):
             continue
         email, password = line.split(":", 1)
         answer = attacker.post("/auth/login", json={"username": email, "password": password})
-        if answer.status == 200:
-            me = attacker.get("/auth/me")
-            evidence += [f"the leaked pair for {email}: 200 {answer.text.strip()}",
-                         f"the attacker's GET /auth/me: {me.status}"
-                         + (" (Erin's account)" if me.status == 200 else " (no session without her code)")]
-            return lab.Outcome(got_through=me.status == 200, evidence=evidence)
-        evidence.append(f"the leaked pair for {email}: {answer.status}")
-    return lab.Outcome(got_through=False, evidence=evidence)
+        if email != VICTIM["email"]:
+            evidence.append(f"the leaked pair for {email}: {answer.status}")
+            continue
+        me = attacker.get("/auth/me")
+        evidence += [f"the leaked pair for {email}: {answer.status} {answer.text.strip()}",
+                     f"the attacker's GET /auth/me: {me.status}"
+                     + (" (Erin's account)" if me.status == 200 else " (no session without her code)")]
+        asked_for_code = answer.status == 200 and (answer.json or {}).get("two_factor_required") is True
+        if me.status != 200 and not asked_for_code:
+            raise lab.Missing(f"Erin's right password answered {answer.status}: not a login, nor a request for a code")
+        return lab.Outcome(got_through=me.status == 200, evidence=evidence)
+    raise lab.Missing(f"{LEAKED.name} has no pair for {VICTIM['email']}")
 
 
 def erin_turns_on_two_factor(target):

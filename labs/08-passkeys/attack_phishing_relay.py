@@ -104,6 +104,8 @@ class Frank:
         status, answer = relay.victim_posts("/auth/passkeys/login/verify",
                                             self.authenticator.get(options, relay.origin))
         me = relay.attacker.get("/auth/me")
+        if me.status != 200 and status not in (400, 401):
+            raise lab.Missing(f"the relayed passkey answer got {status}, not a refusal (400 or 401)")
         return lab.Outcome(got_through=me.status == 200, evidence=[
             f"Frank signed in with his passkey at the look-alike {relay.origin}; "
             f"the relay passed his authenticator's answer on",
