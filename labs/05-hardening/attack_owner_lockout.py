@@ -27,6 +27,8 @@ def attack(target):
         raise lab.Missing(f"alice's own first login answered {first.status}: her browser can't become known")
     owner.post("/auth/logout")
     guesses = guess_until_refused(target)
+    if guesses[-1].status != 429:  # nothing to lock anyone out with: that is the missing defence
+        raise lab.Missing(f"{len(guesses)} wrong guesses and no 429: this app has no login limits yet")
     again = owner.post("/auth/login", json=login)
     evidence = [f"the attacker: {len(guesses)} wrong guesses from {len(guesses)} forged addresses, "
                 f"the last answered {guesses[-1].status}",
