@@ -146,8 +146,9 @@ class Client:
     def __init__(self, target, name="attacker", address=None):
         self.target, self.name, self.address = target, name, address
         self.jar = http.cookiejar.CookieJar()
-        # No ProxyHandler: a proxy set in the environment must never carry lab traffic elsewhere.
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+        # No proxy: one set in the environment must never carry lab traffic elsewhere. No
+        # redirects followed: a Location header could point anywhere; the attack sees the 3xx.
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirects(),
                                                   urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path, headers=None):
@@ -174,8 +175,13 @@ class Client:
                 return self.response(answer.status, answer.headers, answer.read())
         except urllib.error.HTTPError as error:
             return self.response(error.code, error.headers, error.read())
-        except (TimeoutError, socket.timeout) as error:
+        except TimeoutError as error:
             raise OutOfBounds(f"{method} {path} got no answer in time") from error
+        except (urllib.error.URLError, OSError) as error:  # refused, reset: the server is gone
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise OutOfBounds(f"{method} {path} got no answer in time") from error
+            raise Missing(f"{method} {path} got no answer: {reason}") from error
 
     @staticmethod
     def response(status, headers, body):
@@ -195,6 +201,11 @@ class Client:
         host = urllib.parse.urlsplit(self.target.url).hostname
         self.jar.set_cookie(http.cookiejar.Cookie(
             0, name, value, None, False, host, False, False, "/", True, False, None, True, None, None, {}))
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # urllib then hands the 3xx answer back as it is
 
 
 # ---------------------------------------------------------------- mail
@@ -473,23 +484,36 @@ class Apps:
         self.step, self.copy, self.started = step, copy, {}
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-weak-")
 
-    def weak(self, attack):
-        """(App or None, its label, why it did not start or None) of the attack's weak target."""
+    def plan(self, attack, side):
+        """(key, label, make) of the app `attack` meets on `side` ("weak" or "target")."""
+        if side == "target" and self.copy:
+            return ("copy", *own(attack)), f"your copy, {liveapp.shown(self.copy)}", lambda: App(self.copy, self.step.name)
+        if side == "target":
+            return ("step", *own(attack)), f"steps/{self.step.name}", lambda: App(self.step, self.step.name)
         if attack.WEAK == "previous":
             previous = steps.neighbour(self.step, -1)
-            return self.get(("previous", *own(attack)), f"the step before, steps/{previous.name}",
-                            lambda: App(previous, previous.name))
+            return ("previous", *own(attack)), f"the step before, steps/{previous.name}", lambda: App(previous, previous.name)
         patch = patch_of(attack)
-        label = f"steps/{self.step.name} with {patch.name} (its defence undone)"
-        return self.get(("patch", patch.name, *own(attack)), label,
-                        lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem),
-                                    self.step.name))
+        return (("patch", patch.name, *own(attack)), f"steps/{self.step.name} with {patch.name} (its defence undone)",
+                lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step.name))
 
-    def target(self, attack):
-        if self.copy:
-            return self.get(("copy", *own(attack)), f"your copy, {liveapp.shown(self.copy)}",
-                            lambda: App(self.copy, self.step.name))
-        return self.get(("step", *own(attack)), f"steps/{self.step.name}", lambda: App(self.step, self.step.name))
+    def start_all(self, attacks, sides):
+        """Start every app the run needs at once: each start waits mostly on its own process."""
+        plans = {}
+        for attack in attacks:
+            for side in sides:
+                key, label, make = self.plan(attack, side)
+                plans.setdefault(key, (label, make))
+        threads = [threading.Thread(target=self.get, args=(key, label, make), name=f"start {key}")
+                   for key, (label, make) in plans.items()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def app(self, attack, side):
+        """(App or None, its label, why it did not start or None)."""
+        return self.get(*self.plan(attack, side))
 
     def get(self, key, label, make):
         if key not in self.started:
@@ -556,7 +580,7 @@ def report(say, where, app_label, url, result, on_target):
 
 def run_one(say, apps, attack, side):
     """Run `attack` on one side ("weak" or "target"); its Result (or a broken one)."""
-    app, label, problem = apps.weak(attack) if side == "weak" else apps.target(attack)
+    app, label, problem = apps.app(attack, side)
     where = "weak target" if side == "weak" else "target"
     if problem:
         result = Result("missing" if side == "target" else "broken", [problem], 0, 0.0)
@@ -576,6 +600,7 @@ def run_lab(step, copy=None, sides=("weak", "target"), colour=False):
         f"target, then on {'your copy' if copy else 'the step'}.")
     apps, results = Apps(step, copy), []
     try:
+        apps.start_all(attacks, sides)
         for number, attack in enumerate(attacks, start=1):
             say()
             say(f"{number}. {title(attack)}  ({attack.PATH.name}: at most {attack.MAX_REQUESTS} requests, "
@@ -641,6 +666,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     step, copy = chosen(args)
     sides = ("weak",) if args.weak_only else ("target",) if args.target_only else ("weak", "target")
+    if args.record and (copy or sides != ("weak", "target")):
+        raise SystemExit(usage("--record keeps a whole run of the step for its page: leave out --dir, "
+                               "--weak-only and --target-only."))
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not args.record
     try:
         status, printed, results = run_lab(step, copy, sides, colour)
@@ -650,7 +678,7 @@ def main(argv=None):
         Path(args.results).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.record_to:
         Path(args.record_to).write_text(normalised(printed, step), encoding="utf-8")
-    if args.record and not copy and sides == ("weak", "target"):
+    if args.record:
         recording_path(step).parent.mkdir(parents=True, exist_ok=True)
         recording_path(step).write_text(normalised(printed, step), encoding="utf-8")
         print(f"wrote {recording_path(step).relative_to(ROOT)}")

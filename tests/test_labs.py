@@ -123,6 +123,11 @@ def test_the_loopback_guard_lets_this_machine_through(url):
 class Counting(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's name)
         self.server.seen += 1
+        if self.path == "/away":
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/")
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -190,3 +195,40 @@ def test_an_attack_that_turns_to_another_address_stops_the_lab(tiny_server):
     with pytest.raises(lab.NotLoopback):
         lab.run_attack(toy_attack(wanders), toy_app(tiny_server))
     assert tiny_server.seen == 0
+
+
+def test_a_redirect_elsewhere_is_shown_to_the_attack_not_followed(tiny_server):
+    def follows(target):
+        answer = target.client().get("/away")
+        return lab.Outcome(got_through=False, evidence=[f"{answer.status} {answer.headers['Location']}"])
+
+    result = lab.run_attack(toy_attack(follows), toy_app(tiny_server))
+    assert result.verdict == "held" and result.evidence == ["302 http://192.0.2.1/"]
+    assert result.requests == 1 and tiny_server.seen == 1
+
+
+def test_at_once_really_runs_the_requests_together():
+    """Each function waits at a barrier of its own for the other: run one after the other,
+    both would time out; at_once runs them side by side, so both get through."""
+    both_inside = threading.Barrier(2, timeout=10)
+
+    def meet():
+        return both_inside.wait()
+
+    results = lab.at_once(meet, meet)
+    assert sorted(results) == [0, 1]
+
+
+MISUSES = {"no step": ([], "Which step?"),
+           "no such step": (["99"], "There is no step '99'"),
+           "no copy there": (["02", "--dir", "/nonexistent/02-x"], "There is no authapp/ in /nonexistent/02-x"),
+           "partial recording": (["02", "--record", "--target-only"], "--record keeps a whole run")}
+for unlabbed in [step for step in steps.all_steps() if step not in LABBED][:1]:  # step 01: no login to attack
+    MISUSES["no lab"] = ([unlabbed.name[:2]], f"Step {unlabbed.name} has no lab yet")
+
+
+@pytest.mark.parametrize("argv, says", MISUSES.values(), ids=MISUSES.keys())
+def test_misuse_exits_2_with_a_message_and_starts_nothing(argv, says, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        lab.main(argv)
+    assert stopped.value.code == 2 and says in capsys.readouterr().err
