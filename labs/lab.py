@@ -487,14 +487,14 @@ class Apps:
     def plan(self, attack, side):
         """(key, label, make) of the app `attack` meets on `side` ("weak" or "target")."""
         if side == "target" and self.copy:
-            return ("copy", *own(attack)), f"your copy, {liveapp.shown(self.copy)}", lambda: App(self.copy, self.step.name)
+            return ("copy",), f"your copy, {liveapp.shown(self.copy)}", lambda: App(self.copy, self.step.name)
         if side == "target":
-            return ("step", *own(attack)), f"steps/{self.step.name}", lambda: App(self.step, self.step.name)
+            return ("step",), f"steps/{self.step.name}", lambda: App(self.step, self.step.name)
         if attack.WEAK == "previous":
             previous = steps.neighbour(self.step, -1)
-            return ("previous", *own(attack)), f"the step before, steps/{previous.name}", lambda: App(previous, previous.name)
+            return ("previous",), f"the step before, steps/{previous.name}", lambda: App(previous, previous.name)
         patch = patch_of(attack)
-        return (("patch", patch.name, *own(attack)), f"steps/{self.step.name} with {patch.name} (its defence undone)",
+        return (("patch", patch.name), f"steps/{self.step.name} with {patch.name} (its defence undone)",
                 lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step.name))
 
     def start_all(self, attacks, sides):
@@ -503,7 +503,7 @@ class Apps:
         for attack in attacks:
             for side in sides:
                 key, label, make = self.plan(attack, side)
-                plans.setdefault(key, (label, make))
+                plans.setdefault(key + own(attack), (label, make))
         threads = [threading.Thread(target=self.get, args=(key, label, make), name=f"start {key}")
                    for key, (label, make) in plans.items()]
         for thread in threads:
@@ -513,7 +513,8 @@ class Apps:
 
     def app(self, attack, side):
         """(App or None, its label, why it did not start or None)."""
-        return self.get(*self.plan(attack, side))
+        key, label, make = self.plan(attack, side)
+        return self.get(key + own(attack), label, make)
 
     def get(self, key, label, make):
         if key not in self.started:
