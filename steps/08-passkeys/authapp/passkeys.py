@@ -46,7 +46,7 @@ from .extensions import db
 from .mail import send_mail
 from .models import Passkey, User, utcnow
 from .sessions import login_required, revoke_sessions, start_session
-from .two_factor import proves_second_factor, require_password, second_factor
+from .two_factor import require_password, require_proof
 from .validation import json_object, no_form_body, required_strings
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
@@ -76,18 +76,14 @@ def list_passkeys():
 @login_required
 def register_options():
     data = json_object()
-    (password,) = required_strings(data, "password")
     name = passkey_name(data)
-    require_password(password)  # a session left open on a shared computer must not add a way in
     mine = passkeys_of(g.user)
-    if len(mine) >= current_app.config["PASSKEYS_PER_ACCOUNT"]:
+    if len(mine) >= current_app.config["PASSKEYS_PER_ACCOUNT"]:  # before the proof: it would use up a code
         raise Conflict(f"an account can have {len(mine)} passkeys at most: remove one first")
-    if g.user.two_factor_enabled:
-        # A passkey logs in without the code (login_verify): adding one takes the
-        # code too, as turning two-factor off does, or the password would skip it.
-        field, value = second_factor(data)
-        if not proves_second_factor(g.user, field, value):
-            raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
+    # A session left open on a shared computer must not add a way in: the password
+    # again and, with two-factor on, a code, since a passkey logs in without one
+    # (login_verify). The proof every such change asks for (two_factor.py).
+    require_proof(data)
     options = generate_registration_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"], rp_name=current_app.config["WEBAUTHN_RP_NAME"],
         user_name=g.user.username,
