@@ -1,14 +1,14 @@
 """Every error is JSON, never Flask's HTML error page."""
-from flask import json
+from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 
 def http_error_as_json(error):
-    # get_response() keeps the error's headers (Allow on a 405, for example).
-    response = error.get_response()
-    response.data = json.dumps({"error": error.description})
-    response.content_type = "application/json"
-    return response
+    # Built as JSON from the start (error.get_response() would write Werkzeug's
+    # HTML page first), with the error's own headers (Allow on a 405, for
+    # example): all of them but the HTML page's Content-Type.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return Response(json.dumps({"error": error.description}), error.code, headers, mimetype="application/json")
 
 
 def register_error_handlers(app):

@@ -1,5 +1,5 @@
 """Every error is JSON, never Flask's HTML error page."""
-from flask import json
+from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 
@@ -13,14 +13,14 @@ class FieldErrors(HTTPException):
 
 
 def http_error_as_json(error):
-    # get_response() keeps the error's headers (Allow on a 405, for example).
-    response = error.get_response()
     body = {"error": error.description}
     if isinstance(error, FieldErrors):
         body["fields"] = error.fields
-    response.data = json.dumps(body)
-    response.content_type = "application/json"
-    return response
+    # Built as JSON from the start (error.get_response() would write Werkzeug's
+    # HTML page first), with the error's own headers (Allow on a 405, for
+    # example): all of them but the HTML page's Content-Type.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return Response(json.dumps(body), error.code, headers, mimetype="application/json")
 
 
 def register_error_handlers(app):
