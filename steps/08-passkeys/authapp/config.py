@@ -116,6 +116,10 @@ class Config:
     # Between the options and the answer: the W3C's suggested time for the user
     # to unlock the authenticator. The browser is told the same.
     PASSKEY_CEREMONY_MAX_AGE = timedelta(minutes=5)
+    # Ceremonies kept at once, every browser's (ceremonies.py): a flood from many
+    # addresses outruns the limit per address. 10,000 rows are a few megabytes,
+    # and 33 passkey logins started each second for 5 minutes.
+    PASSKEY_CEREMONIES_MAX = 10_000
     # An answer from an authenticator carries its key and, maybe, certificates:
     # more than MAX_CONTENT_LENGTH, on these routes only.
     PASSKEY_MAX_CONTENT_LENGTH = 16 * 1024
