@@ -113,6 +113,8 @@ def test_a_name_that_could_write_lines_or_reorder_the_notice_is_refused(alice, i
 
 
 def test_accents_and_emoji_are_fine_in_a_name_and_the_notice_quotes_it_on_one_line(alice, authenticator, inbox):
+    """Refusing controls must not refuse people's own names: accents and emoji
+    (a zero-width joiner included) are kept, on the notice's first line."""
     name = "Téléphone de Zoë 👩‍💻"  # the emoji is two joined by a zero-width joiner: not a control
     assert add_passkey(alice, authenticator, name=name).status_code == 201
     wait_for_mail()

@@ -38,6 +38,8 @@ def mails_to(inbox, address):
 @pytest.mark.contract
 def test_a_thief_with_the_session_and_the_password_cannot_move_the_email_without_a_code(
         client, clock, stolen_session, inbox):
+    """Reset links follow the address: a thief who moved it to their own
+    mailbox could take the account back from its owner at will."""
     move = {"password": PASSWORD, "new_email": THIEF_MAILBOX}
     no_code = client.post("/auth/change-email", json=move)
     assert no_code.status_code == 400
@@ -56,6 +58,8 @@ def test_a_thief_with_the_session_and_the_password_cannot_move_the_email_without
 @pytest.mark.contract
 def test_a_thief_with_the_session_and_the_password_cannot_change_the_password_without_a_code(
         app, client, clock, stolen_session):
+    """A new password would shut the owner out: it takes her phone too, as
+    turning two-factor off does."""
     change = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     no_code = client.post("/auth/change-password", json=change)
     assert no_code.status_code == 400
