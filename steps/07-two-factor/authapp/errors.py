@@ -1,5 +1,6 @@
 """Every error is JSON, never Flask's HTML error page."""
 from flask import Response, json
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 
@@ -18,9 +19,10 @@ def http_error_as_json(error):
         body["fields"] = error.fields
     # Built as JSON from the start (error.get_response() would write Werkzeug's
     # HTML page first), with the error's own headers (Allow on a 405, for
-    # example): all of them but the HTML page's Content-Type.
-    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
-    return Response(json.dumps(body), error.code, headers, mimetype="application/json")
+    # example), in their order; its Content-Type, the HTML page's, becomes ours.
+    headers = Headers(error.get_headers())
+    headers["Content-Type"] = "application/json"
+    return Response(json.dumps(body), error.code, headers)
 
 
 def register_error_handlers(app):
