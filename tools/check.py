@@ -518,7 +518,8 @@ class Report:
         following = self.progress.all_moves[self.progress.all_moves.index(this) + 1]
         own = len({record_id(record) for record in self.progress.tests_in(this, self.tests.values())})
         then = suggest("check", steps.number(self.step), dir=self.dir_option(), move=following.number)
-        return "\n".join(["", f"Move {this.number} done: all {len(self.tests)} tests so far pass ({own} tests "
+        total = len({record_id(record) for record in self.tests.values()})  # as the page counts: per function
+        return "\n".join(["", f"Move {this.number} done: all {total} tests so far pass ({own} tests "
                                 f"are this move's).", "",
                           f"Next: move {following.number}, {following.title}: {self.progress.section(following)}",
                           f"Then: {then}"])

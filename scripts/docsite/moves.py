@@ -80,20 +80,24 @@ def hunks_of(step, arguments):
 
 def code_block(changed, hunk):
     """One hunk as the learner types it: the new lines, the added ones highlighted."""
-    lines, highlighted = [], []
+    shown = []  # (line number in the new file, text, added)
+    number = hunk.new_start
     for tag, text in hunk.lines:
-        if tag == "-":
-            continue
-        lines.append(stepdiff.escape_snippet_markers(text if text.endswith("\n") else text + "\n"))
-        if tag == "+" and changed.old_path is not None:
-            highlighted.append(len(lines))
+        if tag != "-":
+            shown.append((number, text if text.endswith("\n") else text + "\n", tag == "+"))
+            number += 1
+    while shown and not shown[0][1].strip():  # the fence would drop them, and the highlights would slip
+        shown.pop(0)
+    while shown and not shown[-1][1].strip():
+        shown.pop()
+    new_file = changed.old_path is None
+    highlighted = [index for index, (_, _, added) in enumerate(shown, start=1) if added and not new_file]
     suffix = "." + changed.path.rsplit(".", 1)[-1] if "." in changed.path.rsplit("/", 1)[-1] else ""
-    language = LANGUAGES.get(suffix, "text")
-    where = " (new file)" if changed.old_path is None else f" (from line {hunk.new_start})"
-    info = f'{language} title="{changed.path}{where}"'
+    where = " (new file)" if new_file else f" (from line {shown[0][0]})" if shown else ""
+    info = f'{LANGUAGES.get(suffix, "text")} title="{changed.path}{where}"'
     if highlighted:
         info += f' hl_lines="{stepdiff.ranges(highlighted)}"'
-    return stepdiff.fence("".join(lines), info)
+    return stepdiff.fence("".join(stepdiff.escape_snippet_markers(text) for _, text, _ in shown), info)
 
 
 def code(step, arguments):
