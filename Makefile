@@ -91,7 +91,9 @@ wheelhouse:
 #   make walkthroughs      run every step's walkthrough.sh, record the answers in docs/walkthroughs/
 #   make try STEP=03       run step 03's "Try it" requests against a fresh database
 #   make try STEP=03 URL=http://127.0.0.1:5001   ... against a server you started
-.PHONY: docs diffs walkthroughs try
+#   make attack STEP=02    the attack lab (labs/): break a weak version of step 02, then watch step 02 hold
+#   make attack STEP=02 DIR=workspace/02-register-login   ... then watch your copy hold (or not)
+.PHONY: docs diffs walkthroughs try attack
 
 docs: $(DEV_READY)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -104,6 +106,9 @@ walkthroughs: $(APP_READY)
 
 try:
 	@$(TOOLS) try $(STEP_ARG) $(if $(URL),--url "$(URL)")
+
+attack:
+	@$(TOOLS) attack $(STEP_ARG) $(DIR_ARG)
 
 # --- Browser client (client/, tests/test_browser_client.py) -------------------
 #   make client            serve client/ on http://localhost:3000 (and the API: make run)

@@ -27,6 +27,7 @@ STEPS = steps.all_steps()
 READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py"}  # suites.own_suite
 BUILD_THE_SITE = {"test_docs.py", "test_docs_browser.py"}  # site_build.built_site
 SHARE_NOTHING = {"test_walkthroughs.py"}  # each test on its own: they fill the gaps at the end
+RUN_A_STEPS_LAB = "test_labs.py"  # the tests about one step's lab share its one run (lab_run)
 # Seconds of worker time per group, roughly (from the table at the end of `make
 # test`, on 2 busy cores): the heaviest start first. A step's group weighs more
 # the later the step; groups not listed are light.
@@ -46,12 +47,18 @@ def group_of(nodeid):
             return named[-1]  # a pair "04-reset->05-hardening" is about the later step
     if name in SHARE_NOTHING:
         return nodeid
+    if name == RUN_A_STEPS_LAB:
+        named = [step.name for step in STEPS if step.name in nodeid.partition("[")[2]]
+        if named and nodeid.partition("[")[2].startswith(named[-1]):
+            return "the lab of " + named[-1]  # its servers start a few seconds each: spread over the cores
     return module
 
 
 def weight(group):
     if group in WEIGHT:
         return WEIGHT[group]
+    if group.startswith("the lab of "):
+        return 15
     later = [step for step in STEPS if step.name == group]  # a step's own run, red/green and promises
     return 10 * (STEPS.index(later[0]) + 1) if later else 1
 

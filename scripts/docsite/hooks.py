@@ -8,6 +8,7 @@ that the Markdown stays readable where the hook doesn't run:
     <!-- docsite: changes -->         step pages: the files this step changes, with sizes
     <!-- docsite: complete-diff -->   step pages: the collapsed complete diff
     <!-- docsite: try-it -->          step pages: walkthrough.sh as commands and answers
+    <!-- docsite: break-it -->        step pages: the attack lab's command and its recorded run (labs/)
     <!-- docsite: step-table -->      home page: every step, what it adds, its times
     <!-- docsite: step-sizes -->      home page: every step's size
 
@@ -33,7 +34,7 @@ for extra in (ROOT, ROOT / "scripts"):
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from docsite import budget, diagrams, downloads, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import breakit, budget, diagrams, downloads, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
 from docsite import moves as move_pages  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
@@ -290,6 +291,11 @@ def try_it(page, step, markdown, config):
     return tryit.markdown(step)
 
 
+def break_it(page, step, markdown, config):
+    need_step(page, step, "break-it")
+    return breakit.markdown(step)
+
+
 def all_the_code(page, config):
     here = posixpath.dirname(page.file.src_uri)
     repository = posixpath.relpath(downloads.REPOSITORY_ZIP, here or ".")
@@ -335,6 +341,7 @@ def step_sizes(page, step, markdown, config):
 
 
 DIRECTIVES = {"step-header": step_header, "changes": changes, "complete-diff": complete_diff, "try-it": try_it,
+              "break-it": break_it,
               "get-the-code": get_the_code, "step-table": step_table, "step-sizes": step_sizes}
 
 
