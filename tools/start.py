@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import steps
+from tools import bootstrap, steps
 from tools.commands import suggest
 
 
@@ -83,6 +83,11 @@ def copy_lesson(source, target):
 def own_copy_passes(folder, step, new_number):
     """Whether the learner's copy of `step` exists and passes its check; says why not when it doesn't."""
     if not (folder / "authapp").is_dir():
+        return False
+    if not bootstrap.installed("check"):
+        print(f"Your {shown(folder)} exists, but the tests that check it aren't installed yet "
+              f"({suggest('setup')}), so the new step starts from the official step {step.name}. To carry on "
+              f"from yours: {suggest('start', new_number, force=True, **{'from': shown(folder)})}")
         return False
     print(f"Checking your {shown(folder)} first: if it passes, step {step.name}'s work carries on from it ...",
           flush=True)
