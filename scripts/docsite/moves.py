@@ -130,11 +130,18 @@ def check(step, arguments):
              f"    make check STEP={number} MOVE={move.number}",
              "    ```", "",
              f"    or `python3 -m tools check {number} --move {move.number}` (Windows: `py -m tools ...`). "
-             f"Green is \"Move {move.number} done\": all {len(so_far)} tests so far pass, {len(own)} of them "
+             f"Green is {green(step, move)}: all {len(so_far)} tests so far pass, {len(own)} of them "
              f"this move's.", ""]
     lines += test_list(f"The {len(own)} tests of move {move.number}", [node_id.split("::")[-1] for node_id in own],
                        indent="    ")
     return "\n".join(lines) + "\n"
+
+
+def green(step, move):
+    """What check prints when the move is done: after the last move, the whole step is."""
+    if move.number == moves.moves(step)[-1].number:
+        return f"\"Step {steps.number(step)} complete\" (and your app runs for real)"
+    return f"\"Move {move.number} done\""
 
 
 def test_list(title, names, indent=""):
