@@ -91,19 +91,26 @@ def test_no_move_asks_for_more_than_15_new_tests(step):
 @pytest.mark.parametrize("step", TAUGHT, ids=IDS)
 def test_each_moves_tests_fail_before_it_and_pass_after_it(step, tmp_path):
     """Red/green per move: the state after move m-1 with move m's tests fails each
-    of them (a test that can't even load counts as failing); after move m they pass."""
-    for each in moves.moves(step):
-        own = moves.tests_of(step, each.number)
-        if not own:
+    of them (a test that can't even load counts as failing); after move m they pass.
+    One run per state: the app after move m runs move m+1's tests (which must fail)
+    and move m's (which must pass) together; a test of move m that fails there is
+    run again with the tests of its own state, where only it counts."""
+    count = len(moves.moves(step))
+    own = {number: moves.tests_of(step, number) for number in range(1, count + 1)}
+    for number in range(count + 1):
+        app = moves.state_after(step, number, tmp_path / f"app-{number}")
+        tests = moves.state_after(step, min(number + 1, count), tmp_path / f"tests-{number}")
+        red, green = own.get(number + 1, []), own.get(number, [])
+        if not red and not green:
             continue
-        tests_folder = moves.state_after(step, each.number, tmp_path / f"tests-{each.number}")
-        before = run_tests(tests_folder, moves.state_after(step, each.number - 1, tmp_path / f"before-{each.number}"),
-                           own, tmp_path / f"run-before-{each.number}")
-        passed_before = [node_id for node_id in own if outcome(before, node_id) == "passed"]
-        assert not passed_before, f"{step.name} move {each.number}: these already pass before it: {passed_before}"
-        after = run_tests(tests_folder, tests_folder, own, tmp_path / f"run-after-{each.number}")
-        not_passing = [node_id for node_id in own if outcome(after, node_id) != "passed"]
-        assert not not_passing, f"{step.name} move {each.number}: these don't pass after it: {not_passing}"
+        run = run_tests(tests, app, red + green, tmp_path / f"run-{number}")
+        passed_before = [node_id for node_id in red if outcome(run, node_id) == "passed"]
+        assert not passed_before, f"{step.name} move {number + 1}: these already pass before it: {passed_before}"
+        not_passing = [node_id for node_id in green if outcome(run, node_id) != "passed"]
+        if not_passing:  # judged again with the tests of the state after move `number`
+            again = run_tests(app, app, not_passing, tmp_path / f"again-{number}")
+            not_passing = [node_id for node_id in not_passing if outcome(again, node_id) != "passed"]
+        assert not not_passing, f"{step.name} move {number}: these don't pass after it: {not_passing}"
 
 
 def run_tests(tests_from, app_dir, select, workdir):
