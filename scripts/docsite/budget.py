@@ -111,6 +111,8 @@ def stated_time_is_honest(stated, minutes):
 if __name__ == "__main__":
     site = Path(sys.argv[1] if len(sys.argv) > 1 else "site")
     for page in sorted((site / "steps").glob("*.html")):
-        m = measure(page.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        m, everything = measure(text), measure_everything(text)
         print(f"{page.name:28} {m['words']:5} words  {m['code_lines']:4} code lines  "
-              f"{m['minutes']:5.1f} min -> state {max(5, 5 * math.ceil(m['minutes'] / 5))}")
+              f"{m['minutes']:5.1f} min -> state {max(5, 5 * math.ceil(m['minutes'] / 5))}   "
+              f"(moves rule: {everything['words']} words read, {everything['minutes']:.1f} min)")

@@ -102,7 +102,21 @@ def code_block(changed, hunk):
 
 def code(step, arguments):
     _, changed, chosen = hunks_of(step, arguments)
-    return "\n".join(code_block(changed, hunk) for _, hunk in chosen) + "\n"
+    return "\n".join(code_block(changed, hunk) + what_goes(hunk) for _, hunk in chosen) + "\n"
+
+
+def inline_code(text):
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def what_goes(hunk, most=3):
+    """The shown code has no - lines: say what the highlighted lines replace."""
+    removed = [text.strip() for tag, text in hunk.lines if tag == "-" and text.strip()]
+    if not removed:
+        return ""
+    if len(removed) <= most:
+        return "\nIt replaces " + ", ".join(inline_code(line) for line in removed) + ".\n"
+    return f"\nIt replaces {len(removed)} lines (the complete diff shows them).\n"
 
 
 def solution(step, arguments):
