@@ -281,3 +281,30 @@ def test_the_authoring_tool_splits_edits_and_saves_moves(tmp_path):
     subprocess.run([*git, "commit", "-qam", "A slip"], check=True)
     slipped = tool("save", "02")
     assert slipped.returncode == 1 and "these files differ: authapp/validation.py" in slipped.stdout, slipped.stdout
+
+
+def test_check_names_the_moves_when_asked_for_one_that_does_not_exist(tmp_path):
+    step = TAUGHT[0]
+    asked = check(steps.number(step), "--dir", str(moves.state_after(step, 1, tmp_path)), "--move", "99")
+    assert asked.returncode != 0
+    assert f"Step {step.name} has no move 99. Its moves are 1: {moves.move(step, 1).title}" in asked.stderr
+
+
+# ---------------------------------------------------------------- reading time
+
+
+def test_the_moves_reading_time_counts_folds_but_not_proof_lists_nor_the_complete_diff():
+    """Every word read at 150 a minute: a folded solution counts; a proof list and the complete diff don't."""
+    from docsite import budget
+
+    words = " ".join(["word"] * 150)
+    page = (f"<article><p>{words}</p>"
+            f"<details class=\"success\"><summary>Solution</summary><pre><code>{words}</code></pre></details>"
+            f"<details class=\"note proof\"><summary>Proved</summary><ul><li>{words}</li></ul></details>"
+            f"<details class=\"abstract complete-diff\"><summary>Diff</summary><pre>{words}</pre></details>"
+            f"</article>")
+    measured = budget.measure_everything(page)
+    assert measured["words"] == 300 + 3  # the prose, the solution, and the three one-word summaries (visible)
+    assert budget.honest_for_moves(2, measured["minutes"]) and budget.honest_for_moves(5, measured["minutes"])
+    assert not budget.honest_for_moves(1, measured["minutes"]), "under 75% of what is read"
+    assert not budget.honest_for_moves(10, measured["minutes"]), "more than the count rounded up to 5"
