@@ -467,7 +467,7 @@ class Apps:
         for attack in attacks:
             for side in sides:
                 key, label, make = self.plan(attack, side)
-                plans.setdefault(key, (label, make))
+                plans.setdefault(key + own(attack), (label, make))
         threads = [threading.Thread(target=self.get, args=(key, label, make), name=f"start {key}")
                    for key, (label, make) in plans.items()]
         for thread in threads:
@@ -477,7 +477,8 @@ class Apps:
 
     def app(self, attack, side):
         """(App or None, its label, why it did not start or None)."""
-        return self.get(*self.plan(attack, side))
+        key, label, make = self.plan(attack, side)
+        return self.get(key + own(attack), label, make)
 
     def get(self, key, label, make):
         if key not in self.started:
@@ -494,6 +495,12 @@ class Apps:
             if app:
                 app.stop()
         self.scratch.cleanup()
+
+
+def own(attack):
+    """A key part that gives an attack servers of its own when it sets OWN_SERVERS = True:
+    rate-limit counters live in the server, so attacks that fill them must not share one."""
+    return (attack.PATH.name,) if getattr(attack, "OWN_SERVERS", False) else ()
 
 
 class Printer:
