@@ -89,6 +89,22 @@ def test_no_move_asks_for_more_than_15_new_tests(step):
 
 
 @pytest.mark.parametrize("step", TAUGHT, ids=IDS)
+def test_every_new_or_changed_test_belongs_to_exactly_one_move(step):
+    """A test the step adds or changes is added or changed by one move only (so
+    `check --move` and the page's check boxes count it once); tests carried
+    unchanged from the previous step belong to none."""
+    owners = {}
+    for each in moves.moves(step):
+        for node_id in moves.tests_of(step, each.number):
+            owners.setdefault(node_id, []).append(each.number)
+    shared = {node_id: numbers for node_id, numbers in owners.items() if len(numbers) > 1}
+    assert not shared, f"{step.name}: tests changed by more than one move: {shared}"
+    start, end = moves.test_sources(moves.start_texts(step)), moves.test_sources(moves.lesson_texts(step))
+    new_or_changed = {node_id for node_id, source in end.items() if start.get(node_id) != source}
+    assert set(owners) == new_or_changed
+
+
+@pytest.mark.parametrize("step", TAUGHT, ids=IDS)
 def test_each_moves_tests_fail_before_it_and_pass_after_it(step, tmp_path):
     """Red/green per move: the state after move m-1 with move m's tests fails each
     of them (a test that can't even load counts as failing); after move m they pass.
