@@ -57,9 +57,11 @@ lint: $(DEV_READY)
 
 # --- Learner and instructor tools (tools/) ------------------------------------
 #   make start STEP=3      copy step 02 into workspace/03-sessions: write step 03 there yourself
-#                          (an existing copy is kept; FORCE=1 replaces it)
+#                          (an existing copy is kept; FORCE=1 replaces it; FROM=workspace/02-register-login:
+#                          carry on from your own copy, the default when it passes its check)
 #   make check STEP=3      step 03's tests on workspace/03-sessions, a real run, each failure
-#                          explained (DIR=path checks another folder; ALL=1, TIMEOUT=seconds)
+#                          explained (DIR=path checks another folder; ALL=1, TIMEOUT=seconds;
+#                          MOVE=2: only the tests of the step's moves 1 and 2, as its page says)
 #   make reset             fresh, empty databases for every step (STEP=3: one; DIR=: your copy)
 #   make checklists        a printable checklist per step, from the step pages: build/checklists/
 #   make wheelhouse        every pinned package in wheelhouse/, for a room without internet (FOR=all)
@@ -68,11 +70,12 @@ WORKSPACE ?= workspace
 .PHONY: start check reset checklists wheelhouse
 
 start:
-	@$(TOOLS) start $(STEP_ARG) --workspace "$(WORKSPACE)" $(if $(call YES,$(FORCE)),--force)
+	@$(TOOLS) start $(STEP_ARG) --workspace "$(WORKSPACE)" $(if $(call YES,$(FORCE)),--force) \
+		$(if $(FROM),--from "$(FROM)")
 
 check:
 	@$(TOOLS) check $(STEP_ARG) --workspace "$(WORKSPACE)" $(DIR_ARG) $(if $(call YES,$(ALL)),--all) \
-		$(if $(TIMEOUT),--timeout "$(TIMEOUT)")
+		$(if $(TIMEOUT),--timeout "$(TIMEOUT)") $(if $(MOVE),--move "$(MOVE)")
 
 reset:
 	@$(TOOLS) reset $(STEP_ARG) $(DIR_ARG)

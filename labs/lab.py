@@ -46,7 +46,7 @@ ROOT = LABS.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools import liveapp, ports, steps  # noqa: E402
+from tools import liveapp, patches, ports, steps  # noqa: E402
 from tools.commands import suggest  # noqa: E402
 
 RECORDINGS = ROOT / "docs" / "break-it"
@@ -425,44 +425,8 @@ def patch_of(attack):
 
 
 # ---------------------------------------------------------------- patches, without git or patch(1)
-
-
-class PatchDoesNotApply(Exception):
-    pass
-
-
-def parse_patch(text):
-    """[(path, [(start line, old lines, new lines)])] of a unified diff whose
-    paths are relative to the step folder (a/authapp/x.py, b/authapp/x.py)."""
-    files, hunks = [], None
-    for line in text.splitlines(keepends=True):
-        if line.startswith("+++ "):
-            path = line[4:].strip().split("\t")[0]
-            hunks = []
-            files.append((path[2:] if path.startswith("b/") else path, hunks))
-        elif line.startswith("@@ "):
-            start = int(re.match(r"@@ -(\d+)", line).group(1))
-            hunks.append((start, [], []))
-        elif hunks and line[:1] in (" ", "-", "+") and not line.startswith("--- "):
-            _, old, new = hunks[-1]
-            if line[0] in " -":
-                old.append(line[1:])
-            if line[0] in " +":
-                new.append(line[1:])
-    return files
-
-
-def apply_patch(patch, folder):
-    """Apply a patch file to the copy of a step in `folder`, exactly (no fuzz)."""
-    for path, hunks in parse_patch(Path(patch).read_text(encoding="utf-8")):
-        target = Path(folder) / path
-        lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
-        for start, old, new in reversed(hunks):  # from the bottom up: the line numbers above stay right
-            index = start - 1 if old else start
-            if lines[index:index + len(old)] != old:
-                raise PatchDoesNotApply(f"{Path(patch).name}: {path} near line {start} is not what the patch expects")
-            lines[index:index + len(old)] = new
-        target.write_text("".join(lines), encoding="utf-8")
+# One reader and applier for the labs' weak_*.patch and the steps' moves: tools/patches.py.
+PatchDoesNotApply, parse_patch, apply_patch = patches.PatchDoesNotApply, patches.parse_patch, patches.apply_patch
 
 
 def patched_copy(step, patch, into):
@@ -503,7 +467,7 @@ class Apps:
         for attack in attacks:
             for side in sides:
                 key, label, make = self.plan(attack, side)
-                plans.setdefault(key, (label, make))
+                plans.setdefault(key + own(attack), (label, make))
         threads = [threading.Thread(target=self.get, args=(key, label, make), name=f"start {key}")
                    for key, (label, make) in plans.items()]
         for thread in threads:
@@ -513,7 +477,8 @@ class Apps:
 
     def app(self, attack, side):
         """(App or None, its label, why it did not start or None)."""
-        return self.get(*self.plan(attack, side))
+        key, label, make = self.plan(attack, side)
+        return self.get(key + own(attack), label, make)
 
     def get(self, key, label, make):
         if key not in self.started:
@@ -530,6 +495,12 @@ class Apps:
             if app:
                 app.stop()
         self.scratch.cleanup()
+
+
+def own(attack):
+    """A key part that gives an attack servers of its own when it sets OWN_SERVERS = True:
+    rate-limit counters live in the server, so attacks that fill them must not share one."""
+    return (attack.PATH.name,) if getattr(attack, "OWN_SERVERS", False) else ()
 
 
 class Printer:

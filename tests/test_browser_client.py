@@ -429,6 +429,13 @@ def test_two_factor_on_then_logins_with_a_code_and_a_recovery_code_then_off(stac
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
     assert "Subject: A recovery code was used" in stack.api.output()
 
+    # Changing the password takes a code too now, as turning it off does (a recovery code counts).
+    fill(page, "change", current_password=user.password, new_password=NEW_PASSWORD)
+    expect(field_error(page, "change", "code")).to_have_text("code is required (or a recovery_code)")
+    fill(page, "change", current_password=user.password, new_password=NEW_PASSWORD, code=recovery_codes[2])
+    expect(message(page, "change")).to_contain_text("password changed")
+    user.password = NEW_PASSWORD
+
     # Turn it off: the password and another recovery code (no code can come from the lost phone).
     fill(page, "two-factor-disable", password=user.password, code=recovery_codes[0])
     expect(field_error(page, "two-factor-disable", "code")).to_have_text("code is not a valid code")

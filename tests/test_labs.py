@@ -88,7 +88,7 @@ def test_a_copy_that_is_still_the_previous_step_fails_the_lab(tmp_path):
 def test_every_weak_patch_still_applies(patch, tmp_path):
     step = steps.find_step(patch.parent.name)
     copy = lab.patched_copy(step, patch, tmp_path)
-    changed = [path for path, _ in lab.parse_patch(patch.read_text())]
+    changed = [file_patch.path for file_patch in lab.parse_patch(patch.read_text())]
     assert changed, f"{patch.name} changes nothing"
     for path in changed:
         assert (copy / path).read_text() != (step / path).read_text(), f"{patch.name} left {path} as it was"

@@ -128,7 +128,7 @@ def prove_it_runs(folder, python, step_name=None, limit=10, learner_folder=None)
                                 where_in(upgraded, folder, shown_folder), topic="migration")]
             findings = []
             if probe.returncode != 0:
-                findings.append(migration_drift(differences, shown_folder, learner_folder))
+                findings.append(migration_drift(differences, shown_folder, learner_folder, step_name))
             return findings + answers_http(server, folder, step_name, limit, shown_folder)
         finally:
             server.stop()
@@ -143,7 +143,7 @@ def run(command, folder, env, timeout=120):
         return subprocess.CompletedProcess(command, 1, output + "\nstopped after %d seconds" % timeout, "")
 
 
-def migration_drift(output, shown_folder, learner_folder):
+def migration_drift(output, shown_folder, learner_folder, step_name=None):
     """`flask db check` found models and migrations that disagree: say what, in words."""
     differences = []
     for kind, what, name in re.findall(r"Detected (added|removed) (table|column) '([\w.]+)'", output):
@@ -160,10 +160,37 @@ def migration_drift(output, shown_folder, learner_folder):
         *["  - " + difference for difference in differences],
         "The tests can't see this: they create their tables straight from the models. A real server would "
         "answer 500 (\"no such table\" or \"no such column\").",
-        "Fix: write the migration, then read the file it adds to migrations/versions/:",
+        "Fix: bring your database up to date (migrate compares the models with it), write the migration "
+        "with the revision id the steps use (so the next step's migrations chain on), then read the file it "
+        "adds to migrations/versions/:",
         "  cd %s" % shown_folder,
-        "  %s --app authapp db migrate -m \"describe the change\"" % flask_command(learner_folder),
+        "  %s --app authapp db upgrade" % flask_command(learner_folder),
+        "  %s --app authapp db migrate --rev-id %s -m \"%s\"" % (
+            flask_command(learner_folder), next_revision(learner_folder, step_name), "describe the change"),
         topic="migration")
+
+
+REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def revisions(folder):
+    """The revision ids of a folder's migrations/versions/*.py."""
+    versions = Path(folder) / "migrations" / "versions"
+    found = REVISION.findall("\n".join(path.read_text(encoding="utf-8", errors="replace")
+                                       for path in sorted(versions.glob("*.py")))) if versions.is_dir() else []
+    return found
+
+
+def next_revision(learner_folder, step_name=None):
+    """The id the step's own new migration has (0002, ...) when the learner's copy lacks it;
+    else the next number after the copy's highest."""
+    official = revisions(ROOT / "steps" / step_name) if step_name else []
+    own = set(revisions(learner_folder))
+    missing = [revision for revision in official if revision not in own]
+    if missing:
+        return missing[0]
+    numbers = [int(revision) for revision in own if revision.isdigit()]
+    return "%04d" % (max(numbers, default=0) + 1)
 
 
 def answers_http(server, folder, step_name, limit, shown_folder):

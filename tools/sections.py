@@ -10,6 +10,7 @@ test; else a section that names its test file. A section that names the
 test is also offered as a second place to read.
 """
 import ast
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -126,11 +127,36 @@ def top_level_names(path):
 
 
 def from_table(hints, step_name, test_file, function):
+    """The heading tools/hints.toml gives the test; for a step taught in moves
+    with no entry, the heading of the move that adds the test."""
     file_name = Path(test_file).name
     table = hints.get(step_name, {})
     test_id = f"{file_name}::{function}"
     keys = [key for key in table if key == file_name or ("::" in key and test_id.startswith(key))]
-    return table[max(keys, key=len)] if keys else None
+    return table[max(keys, key=len)] if keys else move_heading(step_name, file_name, function)
+
+
+@functools.lru_cache(maxsize=None)
+def move_headings(step_name):
+    """{"test_x.py::test_y": "Move 2 · Title"} for a step taught in moves ({} otherwise)."""
+    from tools import moves  # noqa: PLC0415 (moves imports steps, as this module does)
+    try:
+        step = steps.find_step(step_name)
+    except steps.NoSuchStep:
+        return {}
+    headings = {}
+    for each in moves.moves(step):
+        for node_id in moves.tests_of(step, each.number):
+            headings[node_id.split("/")[-1]] = f"Move {each.number} · {each.title}"
+    return headings
+
+
+def move_heading(step_name, file_name, function):
+    """The move that adds the test (no function: the first move that adds a test of the file)."""
+    headings = move_headings(step_name)
+    if function:
+        return headings.get(f"{file_name}::{function}")
+    return next((heading for test_id, heading in headings.items() if test_id.startswith(file_name + "::")), None)
 
 
 def headings_for(page_text, step_name, test_file, function, hints=None):

@@ -13,6 +13,9 @@ that the Markdown stays readable where the hook doesn't run:
     <!-- docsite: step-table -->      home page: every step, what it adds, its times
     <!-- docsite: step-sizes -->      home page: every step's size
 
+A page taught in moves (docs/moves/NN-name/) has directives with arguments
+too: code, solution, made-by, check, proof (scripts/docsite/moves.py).
+
 Besides those, on every page: excerpts of a step's own files highlight the
 lines the step changed; glossary terms get tooltips; file and test names link
 to their source; tables get labels that let them stack on a phone.
@@ -32,7 +35,8 @@ for extra in (ROOT, ROOT / "scripts"):
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from docsite import breakit, diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import breakit, budget, diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import moves as move_pages  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
 DIRECTIVE = re.compile(r"^<!-- docsite: ([\w-]+) -->[ \t]*$", re.MULTILINE)
@@ -136,7 +140,14 @@ def on_page_markdown(markdown, page, config, files):
         except (tryit.StaleRecording, diagrams.DiagramError, ValueError) as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
 
-    return outside_fences(markdown, lambda text: DIRECTIVE.sub(directive, text))
+    def all_directives(text):
+        try:
+            text = move_pages.render(text, step)
+        except ValueError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
+        return DIRECTIVE.sub(directive, text)
+
+    return outside_fences(markdown, all_directives)
 
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -168,6 +179,19 @@ def on_page_content(page_html, page, config, files):
     page_html = sources.link_names(page_html, page.file.dest_uri, state["resolver"], step_of_page(page),
                                    state["used"])
     return label_table_cells(page_html)
+
+
+def on_post_page(output, page, config):
+    """A page taught in moves states an honest reading time (budget.py), or the build fails."""
+    step = step_of_page(page)
+    if step and move_pages.moves.has_moves(step):
+        measured = budget.measure_everything(output)
+        if not budget.honest_for_moves(page.meta["reading_time"], measured["minutes"]):
+            raise PluginError(f"{page.file.src_uri}: a learner reads {measured['words']} words here "
+                              f"({measured['minutes']:.1f} min at {budget.READING_RATE} a minute, folds included): "
+                              f"state a reading_time from {budget.HONEST_SHARE * measured['minutes']:.0f} to "
+                              f"{max(5, 5 * -(-measured['minutes'] // 5)):.0f}")
+    return output
 
 
 def on_post_build(config):

@@ -58,6 +58,8 @@ class Config:
     # several workers or servers, use a shared store such as redis://.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to retry (Retry-After)
+    # Redis down: its errors arrive as one kind, limits' StorageError (limits.py answers it).
+    RATELIMIT_STORAGE_OPTIONS = {"wrap_exceptions": True}
     # Logins (limits.py explains the design). From browsers that haven't logged
     # in to the account before: per client address, and per name typed, so that
     # a botnet still gets 20 guesses an hour at one name. A known browser has an
@@ -114,6 +116,10 @@ class Config:
     # Between the options and the answer: the W3C's suggested time for the user
     # to unlock the authenticator. The browser is told the same.
     PASSKEY_CEREMONY_MAX_AGE = timedelta(minutes=5)
+    # Ceremonies kept at once, every browser's (ceremonies.py): a flood from many
+    # addresses outruns the limit per address. 10,000 rows are a few megabytes,
+    # and 33 passkey logins started each second for 5 minutes.
+    PASSKEY_CEREMONIES_MAX = 10_000
     # An answer from an authenticator carries its key and, maybe, certificates:
     # more than MAX_CONTENT_LENGTH, on these routes only.
     PASSKEY_MAX_CONTENT_LENGTH = 16 * 1024

@@ -2,7 +2,6 @@
 link, and change the address (it changes only once the new one is proven)."""
 from flask import Blueprint, current_app, g
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Forbidden
 
 from .audit import log_event
 from .errors import FieldErrors
@@ -12,6 +11,7 @@ from .models import User
 from .passwords import nobody
 from .sessions import login_required
 from .tokens import make_verify_token, read_verify_token
+from .two_factor import require_proof
 from .validation import canonical_email, email_problem, json_object, required_strings
 
 bp = Blueprint("verification", __name__, url_prefix="/auth")
@@ -72,9 +72,9 @@ def resend_verification():
 @bp.post("/change-email")
 @login_required
 def change_email():
-    password, new_email = required_strings(json_object(), "password", "new_email")
-    if not g.user.check_password(password):
-        raise FieldErrors("wrong password", {"password": "is not your password"}, code=Forbidden.code)
+    data = json_object()
+    _, new_email = required_strings(data, "password", "new_email")
+    require_proof(data)  # with two-factor on, a code too: reset links follow the address (two_factor.py)
     if problem := email_problem(new_email):
         raise FieldErrors("some fields are invalid", {"new_email": problem})
     new_email = canonical_email(new_email)

@@ -92,6 +92,37 @@ def test_a_new_passkey_is_stored_and_listed(app, alice, authenticator):
         assert b"PRIVATE" not in stored.public_key and len(stored.public_key) < 100
 
 
+FORGED = "\n\nNo action needed: a routine check.\n"  # within the 64 characters
+
+
+@pytest.mark.parametrize("name", [
+    f"phone{FORGED}", f"phone\r{FORGED}", "phone\u2028No action needed.", "phone\u0085No action needed.",
+    "\u202edeen noitca on :kcehc enituor", "phone \u2067no action needed\u2069", "tab\there"],
+    ids=["line feed", "carriage return", "line separator", "next line", "right-to-left override",
+         "right-to-left isolate", "tab"])
+def test_a_name_that_could_write_lines_or_reorder_the_notice_is_refused(alice, inbox, name):
+    """The passkey's name is quoted in the owner's "passkey added" mail: a thief
+    who adds one must not be able to write or reorder lines of that warning."""
+    response = options(alice, name=name)
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {
+        "name": "must be one line of text: no line breaks, control or text-direction characters"}
+    assert "challenge" not in response.get_json()
+    wait_for_mail()
+    assert [message for message in inbox.messages if "passkey" in message["Subject"]] == []
+
+
+def test_accents_and_emoji_are_fine_in_a_name_and_the_notice_quotes_it_on_one_line(alice, authenticator, inbox):
+    """Refusing controls must not refuse people's own names: accents and emoji
+    (a zero-width joiner included) are kept, on the notice's first line."""
+    name = "Téléphone de Zoë 👩‍💻"  # the emoji is two joined by a zero-width joiner: not a control
+    assert add_passkey(alice, authenticator, name=name).status_code == 201
+    wait_for_mail()
+    (mail,) = [message for message in inbox.messages if message["Subject"] == "A passkey was added to your account"]
+    assert mail.get_content().splitlines()[0] == (
+        f'The passkey "{name}" can now log in to alice, without the password.')
+
+
 def test_a_name_is_optional(alice, authenticator):
     response = add_passkey(alice, authenticator, name="")
     assert response.get_json()["passkey"]["name"] == "passkey"
