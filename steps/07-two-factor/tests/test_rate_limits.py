@@ -220,3 +220,20 @@ def test_storage_comes_from_the_environment(monkeypatch):
     config = create_app("testing", RATELIMIT_ENABLED=False).config
     assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/0"
     assert config["TRUSTED_PROXY_COUNT"] == 2
+
+
+@pytest.mark.contract
+def test_a_verification_links_password_gets_as_few_guesses_as_a_login_name(plain_client, inbox):
+    # Whoever holds a link (a mistyped new address's owner, say) must not get
+    # more guesses at the account's password than login allows, from any number of addresses.
+    plain_client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
+    wait_for_mail()
+    token = inbox.messages[-1].get_content().split("verify-email?token=")[1].split()[0]
+    for number in range(20):
+        guess = plain_client.post("/auth/verify-email", json={"token": token, "password": f"guess number {number}"},
+                                  environ_base={"REMOTE_ADDR": f"203.0.113.{number}"})
+        assert guess.status_code == 403
+    right = plain_client.post("/auth/verify-email", json={"token": token, "password": PASSWORD},
+                              environ_base={"REMOTE_ADDR": "198.51.100.99"})
+    assert right.status_code == 429
+    assert right.get_json() == {"error": "too many tries for this account: try again later"}
