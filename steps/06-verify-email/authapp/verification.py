@@ -46,7 +46,7 @@ def verify_email():
     if not user.check_password(password):
         raise FieldErrors("wrong password", {"password": "is not the password of this account"}, code=Forbidden.code)
     try:
-        proven = user.prove_email(old_email, new_email)
+        proven = user.prove_email(old_email, new_email, password)
         db.session.commit()
     except IntegrityError:  # another account took the new address meanwhile: the database said no
         db.session.rollback()

@@ -153,3 +153,19 @@ def test_a_link_to_someone_elses_mailbox_cannot_move_the_account_there(app, clie
     assert my_email(client) == "alice@example.com"
     registered = app.test_client().post("/auth/register", json={"username": "bob", "email": bob, "password": PASSWORD})
     assert registered.status_code == 201
+
+
+@pytest.mark.contract
+def test_a_used_link_stays_used_when_the_address_comes_back(app, client, alice, inbox):
+    # Alice moves to B, then back to A, within the link's 24 hours. Whoever
+    # reads B's mailbox still has its used link: it must not move her again.
+    change(client)
+    to_b = mailed_token(inbox)
+    assert verify(client, to_b).status_code == 200
+    wait_for_mail()  # the notice to the old address is in, so the newest mail to it is the next link
+    change(client, "alice@example.com")
+    assert verify(client, mailed_token(inbox, to="alice@example.com")).status_code == 200
+    again = verify(app.test_client(), to_b)
+    assert again.status_code == 400
+    assert again.get_json()["fields"] == {"token": "is invalid, expired or already used"}
+    assert my_email(client) == "alice@example.com"
