@@ -49,7 +49,9 @@ def init_limits(app):
             limit("VERIFY_LIMIT_PER_ACCOUNT", link_account_key, "too many tries for this account",
                   exempt_when=lambda: not link_account_key()))  # a forged link costs no hash: the view says 400
     protect(app, "verification.change_email",
-            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"))
+            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"),
+            limit("CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL", partial(email_key, "new_email"),
+                  "too many confirmation mails for this address"))
     # The second factor at login: per password entry, and per account as for
     # passwords, with a known browser's own allowance (no lockout by someone
     # who has only the password).
@@ -105,11 +107,11 @@ def browser_key():
     return f"browser:{known_browser()}"
 
 
-def email_key():
+def email_key(field="email"):
     """The mailbox, as forgot-password will look it up: "alice@ｅxample.com" (a
     full-width letter) is the same mailbox as "alice@example.com"."""
-    typed = json_string("email")
-    return f"email:{digest(canonical_email(typed) or login_name(typed))}"
+    typed = json_string(field)
+    return f"{field}:{digest(canonical_email(typed) or login_name(typed))}"
 
 
 def link_account_key():
