@@ -39,17 +39,18 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
 ## this folder, let `grep` find the newest one:
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 
-## The front end's `/verify-email` page posts the token. The address is verified:
+## The front end's `/verify-email` page posts the token with the password Alice
+## types (the link proves the mailbox, the password that she registered). Verified:
 curl -i http://127.0.0.1:5000/auth/verify-email \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 #> prints "email_verified":true
 
 ## The same link a second time is refused: it was single-use.
 curl -i http://127.0.0.1:5000/auth/verify-email \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 400
 
 ## Now the right password logs Alice in:
@@ -80,6 +81,6 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/me
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 curl -i http://127.0.0.1:5000/auth/verify-email \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 #> prints "email":"alice@new.example"

@@ -28,7 +28,7 @@ TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cu
 
 curl -i http://127.0.0.1:5000/auth/verify-email \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 
 curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
