@@ -181,6 +181,7 @@ on("verify", async (data, form) => {
   const user = answer.body.user;
   showMessage(form, `Verified: ${user.email} is the address of ${user.username}.`);
   form.querySelector("button").hidden = true;  // the link works once
+  form.elements.password.value = "";
   document.querySelector('#login [name="username"]').value = user.username;
   showWhoIAm();  // logged in already (a change of address)? The status shows the new address.
 });
@@ -362,7 +363,7 @@ function openVerifyForm() {
   form.elements.token.value = token;
   form.hidden = false;
   history.replaceState(null, "", location.pathname);
-  form.querySelector("button").focus();
+  form.elements.password.focus();  // the link proves the mailbox, the password whose account it is
 }
 // --8<-- [end:verify-link]
 

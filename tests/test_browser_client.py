@@ -130,19 +130,21 @@ def register(page, stack, user):
         return
     expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {user.email}")
     here = page.url
-    follow_verification_link(page, stack, user.email, f"Verified: {user.email} is the address of {user.username}.")
+    verified = f"Verified: {user.email} is the address of {user.username}."
+    follow_verification_link(page, stack, user, user.email, verified)
     page.goto(here)
 
 
-def follow_verification_link(page, stack, address, verified, screenshot=None):
-    """What the user does with the mail: open the link, then confirm on the client's page.
-    Returns the link."""
+def follow_verification_link(page, stack, user, address, verified, screenshot=None):
+    """What the user does with the mail: open the link, then confirm on the client's page
+    with the account's password. Returns the link."""
     link = stack.api.verification_link(address)
     assert link.startswith(stack.client_url + "/verify-email?token=")
     page.goto(link)
     expect(page.locator("#verify")).to_be_visible()
     assert "token" not in page.url  # taken out of the address bar
     expect(message(page, "verify")).to_be_empty()  # nothing is posted before the click
+    page.fill("#verify [name=password]", user.password)
     if screenshot:
         snap(page, stack, screenshot, "#verify")
     page.click("#verify button")
@@ -342,8 +344,8 @@ def test_verify_email_then_change_it(stack, page):
     page.click("#resend button")
     expect(message(page, "resend")).to_contain_text("a new link is on its way")
 
-    follow_verification_link(page, stack, user.email, f"Verified: {user.email} is the address of {user.username}.",
-                             screenshot="10-verify-form")
+    follow_verification_link(page, stack, user, user.email,
+                             f"Verified: {user.email} is the address of {user.username}.", screenshot="10-verify-form")
     log_in(page, user)
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
 
@@ -357,9 +359,11 @@ def test_verify_email_then_change_it(stack, page):
     expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
     assert "Your email address is about to change" in stack.api.output()  # the notice to the old address
 
-    link = follow_verification_link(page, stack, new_email, f"Verified: {new_email} is the address of {user.username}.")
+    link = follow_verification_link(page, stack, user, new_email,
+                                    f"Verified: {new_email} is the address of {user.username}.")
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({new_email})")  # same session
     page.goto(link)  # a link works once
+    page.fill("#verify [name=password]", user.password)
     page.click("#verify button")
     expect(message(page, "verify")).to_contain_text("is invalid, expired or already used")
     assert unexpected_console_errors(page) == []

@@ -107,6 +107,7 @@ def register_and_log_in(page, stack):
     page.click("#register button")
     expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {user.email}")
     page.goto(stack.api.verification_link(user.email))
+    page.fill("#verify [name=password]", PASSWORD)
     page.click("#verify button")
     expect(message(page, "verify")).to_contain_text("Verified")
     page.fill("#login [name=username]", user.username)

@@ -42,17 +42,18 @@ curl -i -b alice.txt -c alice.txt "$API/auth/login" \
 ## this folder, let `grep` find the newest one:
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 
-## The front end's `/verify-email` page posts the token. The address is verified:
+## The front end's `/verify-email` page posts the token with the password Alice
+## types (the link proves the mailbox, the password that she registered). Verified:
 curl -i "$API/auth/verify-email" \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 #> prints "email_verified":true
 
 ## The same link a second time is refused: it was single-use.
 curl -i "$API/auth/verify-email" \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 400
 
 ## Now the right password logs Alice in:
@@ -83,6 +84,6 @@ curl -i -b alice.txt -c alice.txt "$API/auth/me"
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 curl -i "$API/auth/verify-email" \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 #> prints "email":"alice@new.example"

@@ -26,7 +26,7 @@ TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cu
 
 curl -i "$API/auth/verify-email" \
   -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\"}"
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 
 curl -i -b alice.txt -c alice.txt "$API/auth/login" \

@@ -20,7 +20,7 @@ from .browsers import known_browser
 from .errors import http_error_as_json
 from .models import find_user, login_name
 from .sessions import digest, session_record
-from .tokens import password_fingerprint
+from .tokens import password_fingerprint, read_verify_token
 from .validation import canonical_email, json_string
 
 TRY_LATER = "try again later"
@@ -50,8 +50,13 @@ def init_limits(app):
     protect(app, "verification.resend_verification",
             limit("RESEND_LIMIT_PER_ADDRESS", get_remote_address, "too many verification requests from your address"),
             limit("RESEND_LIMIT_PER_EMAIL", email_key, "too many verification requests for this email"))
+    protect(app, "verification.verify_email",
+            limit("VERIFY_LIMIT_PER_ACCOUNT", link_account_key, "too many tries for this account",
+                  exempt_when=lambda: not link_account_key()))  # a forged link costs no hash: the view says 400
     protect(app, "verification.change_email",
-            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"))
+            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"),
+            limit("CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL", partial(email_key, "new_email"),
+                  "too many confirmation mails for this address"))
 
 
 def make_limit(limiter, setting, key, message, **options):
@@ -83,11 +88,18 @@ def browser_key():
     return f"browser:{known_browser()}"
 
 
-def email_key():
+def email_key(field="email"):
     """The mailbox, as forgot-password will look it up: "alice@ｅxample.com" (a
     full-width letter) is the same mailbox as "alice@example.com"."""
-    typed = json_string("email")
-    return f"email:{digest(canonical_email(typed) or login_name(typed))}"
+    typed = json_string(field)
+    return f"{field}:{digest(canonical_email(typed) or login_name(typed))}"
+
+
+def link_account_key():
+    """The account a verification link names: a link asks for its password, which
+    must get no more guesses there than at login, however many links there are."""
+    found = read_verify_token(json_string("token"))
+    return f"link-user:{found[0].id}" if found else ""
 
 
 def account_key():

@@ -88,13 +88,13 @@ def test_verification_and_email_changes_are_logged_without_tokens_or_addresses(c
     plain_client.post("/auth/resend-verification", json={"email": "alice@example.com"})
     wait_for_mail()
     tokens = [message.get_content().split("token=")[1].split()[0] for message in inbox.messages]
-    plain_client.post("/auth/verify-email", json={"token": tokens[-1]})
+    plain_client.post("/auth/verify-email", json={"token": tokens[-1], "password": PASSWORD})
     plain_client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     plain_client.post("/auth/change-email", json={"password": PASSWORD, "new_email": "alice@new.example"})
     wait_for_mail()
     (confirmation,) = [message for message in inbox.messages if message["To"] == "alice@new.example"]
     tokens.append(confirmation.get_content().split("token=")[1].split()[0])
-    plain_client.post("/auth/verify-email", json={"token": tokens[-1]})
+    plain_client.post("/auth/verify-email", json={"token": tokens[-1], "password": PASSWORD})
 
     lines = audit_lines(events)
     assert [line.split()[0] for line in lines] == [
