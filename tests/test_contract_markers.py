@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import memo
 from contracts import contract_tests
 from suites import STEPS
 from tools import outcomes
@@ -57,3 +58,8 @@ def test_contracts_py_reads_every_contract_mark_pytest_sees(step):
     assert not extra, (
         f"tests/contracts.py reads these as contract tests of {step.name}, but pytest does not select them "
         f"with -m contract:\n  " + "\n  ".join(extra))
+
+
+def memo_inputs(item):
+    """Each step's check reads that step's folder."""
+    return memo.steps_of(item) or ["steps"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import memo
 from contracts import contract_tests
 from suites import STEPS, own_suite, run
 from tools import steps
@@ -103,3 +104,8 @@ def test_the_step_pages_explain_each_deliberate_change():
         text = page.read_text()
         missing = [test for test in changes if test.split("::")[-1] not in text]
         assert not missing, f"{page.relative_to(steps.ROOT)} should name and explain: {missing}"
+
+
+def memo_inputs(item):
+    """A later step reads itself and every earlier step (their contract tests); the page check reads all."""
+    return memo.steps_through(item) or ["steps", "docs"]
