@@ -529,5 +529,5 @@ def test_docs_page_names_only_tests_and_screenshots_that_exist():
 
 
 def memo_inputs(item):
-    """client/ in Chromium against steps of steps/ (tests/browser*.py are helpers, always read)."""
-    return ["client", "steps", memo.CHROMIUM]
+    """client/ in Chromium against the step it is parametrised with (tests/browser*.py are helpers, always read)."""
+    return ["client", *(memo.steps_of(item) or ["steps"]), memo.CHROMIUM]

@@ -174,8 +174,15 @@ def test_real_checks_rerun_when_a_file_they_read_changes(tmp_path):
     model.write_text(model.read_text() + "\n# one change in the middle step\n")
     after = keys()
     changed = {name for name in checks if after[name] != before[name]}
+    assert changed == {"suite of the middle step", "red/green into the middle step",
+                       "chain link of the middle step", "walkthrough of the middle step"}, changed
+
+    test = copy / "steps" / middle.name / "tests" / "test_app.py"
+    test.write_text(test.read_text() + "\n# one change in the middle step's tests\n")
+    changed = {name for name in checks if keys()[name] != after[name]}
     assert changed == {"suite of the middle step", "red/green into the middle step", "promises of the last step",
                        "chain link of the middle step", "walkthrough of the middle step"}, changed
+    after = keys()
 
     page = steps_page(copy, middle)
     page.write_text(page.read_text() + "\nOne more sentence on the page.\n")

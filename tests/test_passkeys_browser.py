@@ -232,4 +232,4 @@ def unexpected_console_errors(page):
 
 def memo_inputs(item):
     """client/ in Chromium against the last step (tests/browser*.py are helpers, always read)."""
-    return ["client", "steps", memo.CHROMIUM]
+    return ["client", *(memo.steps_of(item) or ["steps"]), memo.CHROMIUM]

@@ -107,5 +107,7 @@ def test_the_step_pages_explain_each_deliberate_change():
 
 
 def memo_inputs(item):
-    """A later step reads itself and every earlier step (their contract tests); the page check reads all."""
-    return memo.steps_through(item) or ["steps", "docs"]
+    """A later step reads its own folder and the tests/ of every earlier step (their contract tests
+    run against the later step's app, with its conftest.py); the page check reads every step and page."""
+    *earlier, later = memo.steps_through(item) or [None]
+    return [later, *(f"{step}/tests" for step in earlier)] if later else ["steps", "docs"]
