@@ -29,7 +29,8 @@ from tools import steps
 ROOT = steps.ROOT
 STEPS = steps.all_steps()
 
-READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py"}  # suites.own_suite
+READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py",  # suites.own_suite
+                        "test_contract_markers.py"}
 BUILD_THE_SITE = {"test_docs.py", "test_docs_browser.py"}  # site_build.built_site
 SHARE_NOTHING = {"test_walkthroughs.py"}  # each test on its own: they fill the gaps at the end
 # Seconds of worker time per group, roughly (from the table at the end of `make
