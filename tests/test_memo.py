@@ -78,6 +78,7 @@ class Project:
 
 
 def test_a_check_runs_again_when_one_of_its_inputs_changes_and_a_failure_never_is_reused(tmp_path):
+    """Edit one file at a time and see, in the log, exactly the tests that read it run again."""
     project = Project(tmp_path / "project")
     ran, code, _ = project.run()
     assert ran == EVERY_TEST and code == 1  # the first run: everything (passes_when_told fails)
@@ -113,6 +114,7 @@ def test_a_check_runs_again_when_one_of_its_inputs_changes_and_a_failure_never_i
 
 @pytest.mark.parametrize("setting", ["FRESH=1", "CI=true"])
 def test_fresh_and_ci_reuse_nothing(tmp_path, setting):
+    """After a green run, FRESH=1 or CI=true still runs every test."""
     project = Project(tmp_path / "project")
     project.write("data/verdict.txt", "pass")
     project.run()
@@ -140,6 +142,7 @@ def real_check(module, name, root, **params):
 
 
 def test_real_checks_rerun_when_a_file_they_read_changes(tmp_path):
+    """The keys of this repository's checks follow the files each reads, and only those."""
     copy = copy_of_repository(tmp_path / "copy")
     first, second, *_ = STEPS
     middle, before_middle = STEPS[len(STEPS) // 2], STEPS[len(STEPS) // 2 - 1]
