@@ -5,6 +5,8 @@
 #   make run                   run the last step on http://127.0.0.1:5000
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
 #   make test                  ruff, every step's tests, the repository checks, the docs build
+#                              (a check whose inputs are unchanged since it passed is re-used;
+#                              FRESH=1 runs every check again, as CI=true does)
 #   make lint                  ruff alone (ruff.toml)
 
 PYTHON ?= python3
@@ -49,7 +51,7 @@ run:
 	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG)
 
 test:
-	@$(TOOLS) test
+	@$(if $(call YES,$(FRESH)),FRESH=1) $(TOOLS) test
 
 lint: $(DEV_READY)
 	$(BIN)/python -m ruff check .

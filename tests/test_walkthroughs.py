@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import memo
 from conftest import ROOT, STEPS
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -29,3 +30,8 @@ def test_walkthrough_runs_and_matches_the_page(step):
     changed = [entry["command"] for entry, now in zip(recorded, results) if entry["output"] != now["output"]]
     assert not changed, (f"{step.name}'s answers differ from what its page shows (run `make walkthroughs`):\n"
                          + "\n\n".join(changed))
+
+
+def memo_inputs(item):
+    """A walkthrough reads its step, the recorded answers and scripts/ (walkthroughs.py, docsite/tryit.py)."""
+    return [*memo.steps_of(item), "docs/walkthroughs", "scripts"]
