@@ -6,6 +6,8 @@
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
 #   make run STEP=3 FRESH=1    ... on a fresh, empty database (to run its "Try it" again)
 #   make test                  ruff, every step's tests, the repository checks, the docs build
+#                              (a check whose inputs are unchanged since it passed is re-used;
+#                              FRESH=1 runs every check again, as CI=true does)
 #   make lint                  ruff alone (ruff.toml)
 
 PYTHON ?= python3
@@ -50,7 +52,7 @@ run:
 	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG) $(if $(call YES,$(FRESH)),--fresh)
 
 test:
-	@$(TOOLS) test
+	@$(if $(call YES,$(FRESH)),FRESH=1) $(TOOLS) test
 
 lint: $(DEV_READY)
 	$(BIN)/python -m ruff check .

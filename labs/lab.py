@@ -314,7 +314,8 @@ class Target:
             raise Missing(f"registering {username} answered {answer.status} {answer.text.strip()[:200]}")
         if int(self.step[:2]) >= 6:
             token = self.link_token(self.wait_for_mail(email), "verify-email")
-            verified = setup.post("/auth/verify-email", json={"token": token})
+            # From step 06 on, a link needs the password of the account it verifies too.
+            verified = setup.post("/auth/verify-email", json={"token": token, "password": password})
             if verified.status != 200:
                 raise Missing(f"following {username}'s verification link answered {verified.status}")
         return answer.json["user"]

@@ -20,6 +20,7 @@ import pyotp
 import pytest
 import segno
 
+import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_browser, screenshot
 from browser_servers import ApiServer, StaticSite, configured_client, free_port
 from conftest import ROOT, STEPS
@@ -536,3 +537,8 @@ def test_docs_page_names_only_tests_and_screenshots_that_exist():
     shown = re.findall(r"\]\((assets/client/[\w.-]+)\)|--8<-- \"docs/(assets/client/[\w.-]+)\"", page)
     files = [ROOT / "docs" / (image or text) for image, text in shown]
     assert files and [file for file in files if not file.exists()] == []
+
+
+def memo_inputs(item):
+    """client/ in Chromium against the step it is parametrised with (tests/browser*.py are helpers, always read)."""
+    return ["client", *(memo.steps_of(item) or ["steps"]), memo.CHROMIUM]

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pyotp
 import pytest
 
+import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, screenshot
 from browser_servers import ApiServer, StaticSite, configured_client
 from conftest import STEPS
@@ -228,3 +229,8 @@ def unexpected_console_errors(page):
     or Content-Security-Policy error, a missing file) would be a bug."""
     answers = ("status of 400 (BAD REQUEST)", "status of 401 (UNAUTHORIZED)", "status of 403 (FORBIDDEN)")
     return [error for error in page.console_errors if not error.endswith(answers)]
+
+
+def memo_inputs(item):
+    """client/ in Chromium against the last step (tests/browser*.py are helpers, always read)."""
+    return ["client", *(memo.steps_of(item) or ["steps"]), memo.CHROMIUM]

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import memo
 from conftest import ROOT, STEPS
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -33,6 +34,12 @@ def test_walkthrough_runs_and_matches_the_page(step):
     changed = [entry["command"] for entry, now in zip(recorded, results) if entry["output"] != now["output"]]
     assert not changed, (f"{step.name}'s answers differ from what its page shows (run `make walkthroughs`):\n"
                          + "\n\n".join(changed))
+
+
+def memo_inputs(item):
+    """A walkthrough reads its step, the recorded answers and scripts/ (walkthroughs.py, docsite/tryit.py);
+    Try it by hand also runs tools/ (run.py, reset.py)."""
+    return [*memo.steps_of(item), "docs/walkthroughs", "scripts", *(["tools"] if "twice" in item.name else [])]
 
 
 def serve_by_hand(folder, log_path):
@@ -61,14 +68,16 @@ def press_ctrl_c(server, log):
         log.close()
 
 
-@pytest.mark.parametrize("number", ["03", "04"])
-def test_try_it_runs_twice_with_fresh_and_on_another_port(number, tmp_path, monkeypatch):
+BY_HAND = [step for step in STEPS if step.name[:2] in ("03", "04")]
+
+
+@pytest.mark.parametrize("step", BY_HAND, ids=[step.name for step in BY_HAND])
+def test_try_it_runs_twice_with_fresh_and_on_another_port(step, tmp_path, monkeypatch):
     """The page's Try it, by hand, twice in the same terminal folder: each time
     the step is started with FRESH=1 on a port that isn't 5000, and the requests
     reach it through API alone (no routing). The second run would meet a 409 for
     its first registration without the fresh start; 04 also reads the mail from
     server.log."""
-    step = next(step for step in STEPS if step.name.startswith(number))
     copy = tmp_path / step.name
     shutil.copytree(step, copy, ignore=shutil.ignore_patterns("instance", "__pycache__", ".pytest_cache"))
     terminal = tmp_path / "terminal"
