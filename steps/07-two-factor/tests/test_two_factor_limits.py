@@ -3,7 +3,7 @@ guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
 from authapp import two_factor
-from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 WRONG = "000000"  # the stopped clock makes sure it is not alice's code (see the fixture)
@@ -27,7 +27,6 @@ def secret(client, clock):
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
     client.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
-    wait_for_mail()  # the notice that two-factor is on: delivered now, so the test's own mail comes last
     client.post("/auth/logout")
     while WRONG in {clock.code(secret, steps) for steps in range(-1, 4)}:
         clock.tick(5)  # one chance in a hundred thousand: then take other steps
@@ -99,7 +98,6 @@ def test_a_password_reset_makes_no_browser_known_for_the_codes(app, secret, inbo
     # password again and again and get a new allowance of codes each time.
     attacker = app.test_client()
     attacker.post("/auth/forgot-password", json={"email": "alice@example.com"})
-    wait_for_mail()
     token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
     attacker.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"})
     for number in range(3):
