@@ -223,4 +223,6 @@ def inbox(mail_server):
 
 
 def mail_settings(server):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_USE_TLS": False}
+    """The loopback SMTP server, reached before the answer whatever the config
+    (production sends from a thread): so a test reads its mail at once."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_USE_TLS": False, "MAIL_IN_BACKGROUND": False}
