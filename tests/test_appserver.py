@@ -81,7 +81,7 @@ def test_a_server_never_gets_the_shells_settings(entry_point, tmp_path, monkeypa
     with ENTRY_POINTS[entry_point](tmp_path) as process:
         environment = process_environment(process.pid)
     leaked = sorted(name for name, value in settings.items() if environment.get(name) == value)
-    assert not leaked, f"the {entry_point}' server got these from the shell: {', '.join(leaked)}"
+    assert not leaked, f"the server of the {entry_point} got these from the shell: {', '.join(leaked)}"
     assert not (tmp_path / "leaked.sqlite").exists()
 
 
