@@ -15,6 +15,7 @@ from tools import liveapp
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "labs"))
 import lab  # noqa: E402
+
 import walkthroughs  # noqa: E402
 from browser_servers import ApiServer  # noqa: E402
 
