@@ -164,7 +164,8 @@ def test_an_old_python_gets_a_clear_message_and_nothing_is_installed(tmp_path):
 
 def test_the_entry_point_reads_on_old_pythons():
     """The modules that run before .venv exists must not be a SyntaxError on 3.8-3.10."""
-    for name in ["__init__", "__main__", "bootstrap", "commands", "steps", "liveapp", "ports", "doctor", "client"]:
+    for name in ["__init__", "__main__", "bootstrap", "commands", "steps", "liveapp", "appserver", "ports", "doctor",
+                 "client"]:
         source = (ROOT / "tools" / f"{name}.py").read_text()
         ast.parse(source, filename=f"tools/{name}.py", feature_version=(3, 8))
 
