@@ -1,7 +1,9 @@
 """One home for "upgrade a step's database, serve the step on a free loopback
 port, stop it". Used by `check` and `doctor` (tools/liveapp.py), the labs
 (labs/lab.py), the walkthroughs (scripts/walkthroughs.py) and the browser
-tests (tests/browser_servers.py).
+tests (tests/browser_servers.py); its environment rule also by the production
+profile's gunicorn (production/services.py, for make test-production and
+make bench).
 
 One environment rule for all of them, environment(): the shell's variables
 minus every app setting (tools/steps.py) and minus proxies, then a database
@@ -25,11 +27,17 @@ PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
 def environment(database, **extra):
-    """The environment every server and `flask db upgrade` of the machinery gets."""
+    """The environment every server and `flask db upgrade` of the machinery gets:
+    the rule (without_shell_settings) on a SQLite file of our own."""
+    return without_shell_settings(DATABASE_URL="sqlite:///" + Path(database).as_posix(), **extra)
+
+
+def without_shell_settings(**extra):
+    """The rule itself: the shell's variables minus every app setting and proxy,
+    plus `extra`. (production/services.py uses it with PostgreSQL and Redis.)"""
     env = {name: value for name, value in steps.environment_without_app_settings().items()
            if name.lower() not in PROXY_VARIABLES}
-    env.update(DATABASE_URL="sqlite:///" + Path(database).as_posix(),
-               PYTHONDONTWRITEBYTECODE="1",  # no __pycache__ left in the step folders
+    env.update(PYTHONDONTWRITEBYTECODE="1",  # no __pycache__ left in the step folders
                PYTHONUNBUFFERED="1",  # the log holds each line as soon as the server prints it
                PYTHONBREAKPOINT="0")  # breakpoint() would wait for a keyboard nobody has
     env.update(extra)
