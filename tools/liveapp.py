@@ -70,6 +70,7 @@ def prove_it_runs(folder, python, step_name=None, limit=10, learner_folder=None)
         # process: tools/dbprobe.py); it is asked nothing until they are done.
         server = appserver.Server(folder, env, Path(scratch) / "server.log", python)
         try:
+            # Extra: PYTHONPATH, so that .venv's Python finds tools.dbprobe in the repository.
             probe = appserver.run([str(python), "-m", "tools.dbprobe"], folder, dict(env, PYTHONPATH=str(ROOT)))
             upgraded, checking, differences = probe.stdout.partition(CHECKING)
             if not checking:
