@@ -10,8 +10,7 @@ def send_mail(to, subject, body, really=True):
     """Send in a background thread: the HTTP answer doesn't wait for the mail
     server, so its timing says nothing about whether a mail was sent.
     really=False does all the same work but drops the mail in the thread.
-    MAIL_IN_BACKGROUND=False (the tests) delivers before the answer instead:
-    the same SMTP conversation, so a test reads its mail without waiting."""
+    The tests set MAIL_IN_BACKGROUND=False: the same delivery, before the answer."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
