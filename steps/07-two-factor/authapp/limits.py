@@ -48,8 +48,8 @@ def init_limits(app):
     protect(app, "verification.change_email",
             limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"))
     # The second factor at login: per password entry, and per account as for
-    # passwords, with a known browser's own allowance (no lockout by someone
-    # who has only the password).
+    # passwords, with the known browsers' own allowance (no lockout by someone
+    # who has only the password), which all of the account's known browsers share.
     protect(app, "two_factor.login_with_code",
             limit("TWO_FACTOR_LIMIT_PER_LOGIN", pending_key, "too many codes for this login"),
             limit("TWO_FACTOR_LIMIT_PER_ACCOUNT", pending_account_key, "too many codes for this account",
@@ -125,7 +125,10 @@ def known_for_pending():
 
 
 def pending_browser_key():
-    return f"browser:{known_for_pending()}"
+    """One allowance for all of the account's known browsers, not one each: the
+    number of cookies someone holds doesn't multiply the guesses at a code."""
+    pending = pending_login()
+    return f"known-browsers:{pending.user_id}" if pending else f"address:{get_remote_address()}"
 
 
 def log_rate_limit_hit(request_limit):

@@ -123,3 +123,41 @@ def test_setup_confirm_and_disable_share_ten_tries_an_hour(client):
     response = client.post("/auth/2fa/setup", json={"password": PASSWORD})
     assert response.status_code == 429
     assert response.get_json() == {"error": "too many two-factor changes: try again later"}
+
+
+def test_browsers_known_before_two_factor_was_on_share_the_accounts_ten_guesses(app, clock):
+    """The issue's attack: with the password, a thief makes eight browsers known
+    while two-factor is off, each logging in with the last one's cookie. Then
+    the owner turns two-factor on. Each cookie used to bring ten guesses of its
+    own; now they are unknown browsers, and share the account's ten."""
+    owner = app.test_client()
+    owner.post("/auth/register", json=ALICE)
+    thieves = [log_in(app.test_client())]
+    for _ in range(7):
+        thief = app.test_client()
+        thief.set_cookie("known_browser", thieves[-1].get_cookie("known_browser").value)
+        thieves.append(log_in(thief))
+    log_in(owner, "192.0.2.1")
+    secret = owner.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    owner.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
+    while WRONG in {clock.code(secret, steps) for steps in range(-1, 2)}:
+        clock.tick(5)
+    judged = 0
+    for number, thief in enumerate(thieves):
+        for _ in range(2):  # a new password entry when a login's five are used up
+            log_in(thief, f"198.51.100.{number}")
+            judged += [guess(thief, address=f"198.51.100.{number}") for _ in range(5)].count(401)
+    assert judged == 10
+
+
+def test_all_of_an_accounts_known_browsers_share_ten_guesses(app, client, secret, clock):
+    """Two browsers known for alice (each gave a code): whoever holds both gets
+    ten guesses an hour at the code, not ten for each."""
+    phone = log_in(app.test_client(), "192.0.2.2")
+    assert guess(phone, clock.code(secret, 1), "192.0.2.2") == 200
+    phone.post("/auth/logout")
+    statuses = []
+    for browser in (client, client, phone):
+        log_in(browser)
+        statuses += [guess(browser) for _ in range(4)]
+    assert statuses == [401] * 10 + [429] * 2

@@ -66,6 +66,7 @@ def confirm():
     codes = new_codes(g.user)
     revoke_sessions(g.user)  # sessions that the password alone started end here...
     start_session(g.user)  # ...and this browser gets a new session id (commits it all)
+    remember_browser(g.user)  # known again: the new secret made every browser unknown (browsers.py)
     log_event("two_factor_enabled", user=g.user)
     send_mail(g.user.email, "Two-factor authentication is on",
               f"Logging in to {g.user.username} now takes a code from your authenticator app after the password.\n\n"
@@ -139,6 +140,7 @@ def disable():
     totp.turn_off(g.user)
     forget_codes(g.user)
     db.session.commit()
+    remember_browser(g.user)  # it gave the password and a code: known again (browsers.py)
     log_event("two_factor_disabled", user=g.user)
     send_mail(g.user.email, "Two-factor authentication is off",
               f"Logging in to {g.user.username} now takes the password alone.\n\n"
