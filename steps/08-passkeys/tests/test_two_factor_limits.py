@@ -3,6 +3,8 @@ guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
 from authapp import two_factor
+from authapp.extensions import db
+from authapp.models import User
 from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -161,3 +163,48 @@ def test_all_of_an_accounts_known_browsers_share_ten_guesses(app, client, secret
         log_in(browser)
         statuses += [guess(browser) for _ in range(4)]
     assert statuses == [401] * 10 + [429] * 2
+
+
+def test_after_100_wrong_codes_in_a_row_the_right_one_fails_and_the_owner_is_told(app, secret, clock, inbox):
+    """NIST SP 800-63B-4 section 3.2.2: at most 100 failures in a row. The rate
+    limits are raised, as if the attacker had waited out their ten hours: after
+    100 wrong codes even the right one fails, and alice gets a mail."""
+    app.config.update(TWO_FACTOR_LIMIT_PER_LOGIN="1000 per hour", TWO_FACTOR_LIMIT_PER_ACCOUNT="1000 per hour")
+    attacker = log_in(app.test_client())
+    assert [guess(attacker) for _ in range(100)] == [401] * 100
+    response = attacker.post("/auth/login/2fa", json={"code": clock.code(secret, 1)})
+    assert response.status_code == 401
+    assert response.get_json() == {"error": two_factor.LOCKED}
+    wait_for_mail()
+    assert [message["Subject"] for message in inbox.messages[-1:]] == ["Your second factor is locked"]
+    assert inbox.messages[-1]["To"] == "alice@example.com"
+
+
+def failures_in_a_row(app, count=None):
+    """Alice's count of wrong codes in a row; set it first if `count` is given."""
+    with app.app_context():
+        if count is not None:
+            db.session.execute(db.update(User).values(second_factor_failures=count))
+            db.session.commit()
+        return db.session.scalar(db.select(User.second_factor_failures))
+
+
+def test_a_right_code_starts_the_count_again(app, client, secret, clock):
+    """99 wrong codes in a row, then the right one: it logs in, and the count is back at 0."""
+    failures_in_a_row(app, 99)
+    log_in(client)
+    assert guess(client, clock.code(secret, 1)) == 200
+    assert failures_in_a_row(app) == 0
+
+
+def test_a_password_reset_unlocks_the_second_factor(app, client, secret, clock, inbox):
+    """The owner locked out by someone's 100 guesses resets her password (the old
+    one is what they had) and logs in with her code again."""
+    failures_in_a_row(app, 100)
+    client.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    wait_for_mail()
+    token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
+    assert client.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"}
+                       ).status_code == 200
+    client.post("/auth/login", json={"username": "alice", "password": "a brand new passphrase"})
+    assert guess(client, clock.code(secret, 1)) == 200
