@@ -124,16 +124,17 @@ LOCKED = "too many wrong codes in a row: reset your password to unlock the secon
 
 
 def count_attempt(user):
-    """Count this attempt before the code is checked, committed at once, so
-    simultaneous ones can't slip past the cap. Its number in the current run of
-    failures (a right code sets it back to 0), or None when MAX_FAILURES have
-    failed in a row: then only a password reset unlocks (passwords.py)."""
-    counted = db.session.execute(
-        db.update(User).where(User.id == user.id, User.second_factor_failures < MAX_FAILURES)
-        .values(second_factor_failures=User.second_factor_failures + 1).returning(User.second_factor_failures))
-    number = counted.scalar()
-    db.session.commit()
-    return number
+    """Count this attempt before the code is checked, in one conditional UPDATE,
+    so simultaneous ones can't slip past the cap; in a transaction of its own,
+    committed at once, so it stays counted whatever this request does next.
+    Its number in the current run of failures (a right code sets it back to 0),
+    or None when MAX_FAILURES have failed in a row: then only a password reset
+    unlocks (passwords.py)."""
+    with db.engine.begin() as connection:
+        counted = connection.execute(
+            db.update(User).where(User.id == user.id, User.second_factor_failures < MAX_FAILURES)
+            .values(second_factor_failures=User.second_factor_failures + 1).returning(User.second_factor_failures))
+        return counted.scalar()
 
 
 def send_locked_notice(user):
