@@ -4,7 +4,10 @@
 # command needs, first. `make` or `make help` lists them all (tools/commands.py).
 #   make run                   run the last step on http://127.0.0.1:5000
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
+#   make run STEP=3 FRESH=1    ... on a fresh, empty database (to run its "Try it" again)
 #   make test                  ruff, every step's tests, the repository checks, the docs build
+#                              (a check whose inputs are unchanged since it passed is re-used;
+#                              FRESH=1 runs every check again, as CI=true does)
 #   make lint                  ruff alone (ruff.toml)
 
 PYTHON ?= python3
@@ -46,19 +49,21 @@ doctor:
 	@$(TOOLS) doctor $(STEP_ARG) $(PORT_ARG)
 
 run:
-	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG)
+	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG) $(if $(call YES,$(FRESH)),--fresh)
 
 test:
-	@$(TOOLS) test
+	@$(if $(call YES,$(FRESH)),FRESH=1) $(TOOLS) test
 
 lint: $(DEV_READY)
 	$(BIN)/python -m ruff check .
 
 # --- Learner and instructor tools (tools/) ------------------------------------
 #   make start STEP=3      copy step 02 into workspace/03-sessions: write step 03 there yourself
-#                          (an existing copy is kept; FORCE=1 replaces it)
+#                          (an existing copy is kept; FORCE=1 replaces it; FROM=workspace/02-register-login:
+#                          carry on from your own copy, the default when it passes its check)
 #   make check STEP=3      step 03's tests on workspace/03-sessions, a real run, each failure
-#                          explained (DIR=path checks another folder; ALL=1, TIMEOUT=seconds)
+#                          explained (DIR=path checks another folder; ALL=1, TIMEOUT=seconds;
+#                          MOVE=2: only the tests of the step's moves 1 and 2, as its page says)
 #   make reset             fresh, empty databases for every step (STEP=3: one; DIR=: your copy)
 #   make checklists        a printable checklist per step, from the step pages: build/checklists/
 #   make wheelhouse        every pinned package in wheelhouse/, for a room without internet (FOR=all)
@@ -67,11 +72,12 @@ WORKSPACE ?= workspace
 .PHONY: start check reset checklists wheelhouse
 
 start:
-	@$(TOOLS) start $(STEP_ARG) --workspace "$(WORKSPACE)" $(if $(call YES,$(FORCE)),--force)
+	@$(TOOLS) start $(STEP_ARG) --workspace "$(WORKSPACE)" $(if $(call YES,$(FORCE)),--force) \
+		$(if $(FROM),--from "$(FROM)")
 
 check:
 	@$(TOOLS) check $(STEP_ARG) --workspace "$(WORKSPACE)" $(DIR_ARG) $(if $(call YES,$(ALL)),--all) \
-		$(if $(TIMEOUT),--timeout "$(TIMEOUT)")
+		$(if $(TIMEOUT),--timeout "$(TIMEOUT)") $(if $(MOVE),--move "$(MOVE)")
 
 reset:
 	@$(TOOLS) reset $(STEP_ARG) $(DIR_ARG)
@@ -84,14 +90,25 @@ wheelhouse:
 
 # --- Documentation site (mkdocs.yml, docs/, scripts/) --------------------------
 #   make docs              serve the site on http://127.0.0.1:8000 (reloads on edits)
+#   make site              build the site into site/: open site/index.html from the files, no
+#                          server, no install (copy the folder to a USB stick); SITE=path elsewhere
 #   make diffs STEP=03     print what step 03 changes (the site computes its diffs itself)
 #   make walkthroughs      run every step's walkthrough.sh, record the answers in docs/walkthroughs/
 #   make try STEP=03       run step 03's "Try it" requests against a fresh database
 #   make try STEP=03 URL=http://127.0.0.1:5001   ... against a server you started
-.PHONY: docs diffs walkthroughs try
+#   make attack STEP=02    the attack lab (labs/): break a weak version of step 02, then watch step 02 hold
+#   make attack STEP=02 DIR=workspace/02-register-login   ... then watch your copy hold (or not)
+.PHONY: docs site diffs walkthroughs try attack
+SITE ?= site
 
 docs: $(DEV_READY)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The offline plugin (mkdocs.yml) writes links to pages as files (page.html,
+# not page/) and makes search work without a server, so file:// works.
+site: $(DEV_READY)
+	$(BIN)/mkdocs build --strict --site-dir "$(SITE)"
+	@echo "Built $(SITE)/: open $(SITE)/index.html in a browser, or copy the folder to a USB stick first."
 
 diffs: $(DEV_READY)
 	$(BIN)/python scripts/make_diffs.py $(STEP)
@@ -101,6 +118,9 @@ walkthroughs: $(APP_READY)
 
 try:
 	@$(TOOLS) try $(STEP_ARG) $(if $(URL),--url "$(URL)")
+
+attack:
+	@$(TOOLS) attack $(STEP_ARG) $(DIR_ARG)
 
 # --- Browser client (client/, tests/test_browser_client.py) -------------------
 #   make client            serve client/ on http://localhost:3000 (and the API: make run)

@@ -146,8 +146,8 @@ on("logout", async (data, form) => {
 }, "click");
 
 on("change", async (data, form) => {
-  const answer = await callApi("POST", "/auth/change-password", data);
-  if (!answer.ok) return showErrors(form, answer.body);
+  const answer = await callApi("POST", "/auth/change-password", withSecondFactor(data));
+  if (!answer.ok) return showSecondFactorErrors(form, answer.body);
   showMessage(form, `${answer.body.message}. Other devices were logged out.`);
   form.reset();
 });
@@ -167,8 +167,8 @@ on("resend", async (data, form) => {
 });
 
 on("change-email", async (data, form) => {
-  const answer = await callApi("POST", "/auth/change-email", data);
-  if (!answer.ok) return showErrors(form, answer.body);
+  const answer = await callApi("POST", "/auth/change-email", withSecondFactor(data));
+  if (!answer.ok) return showSecondFactorErrors(form, answer.body);
   // Nothing has changed yet: the new address must confirm it, and the old one got a notice.
   showMessage(form, `${answer.body.message}. Your address changes when you follow it. ` +
                     "(No mail server? The mail is in the API's terminal.)");
@@ -181,6 +181,7 @@ on("verify", async (data, form) => {
   const user = answer.body.user;
   showMessage(form, `Verified: ${user.email} is the address of ${user.username}.`);
   form.querySelector("button").hidden = true;  // the link works once
+  form.elements.password.value = "";
   document.querySelector('#login [name="username"]').value = user.username;
   showWhoIAm();  // logged in already (a change of address)? The status shows the new address.
 });
@@ -209,6 +210,13 @@ function askForSecondFactor(loginForm) {
 function secondFactor(typed) {
   const text = typed.trim();
   return /^\d{3} ?\d{3}$/.test(text) ? { code: text } : { recovery_code: text };
+}
+
+// With two-factor on, changing the password or the email takes a code too (step 07):
+// the form's "code" field, when filled, becomes the code or recovery code the API wants.
+function withSecondFactor(data) {
+  const { code = "", ...rest } = data;
+  return code.trim() ? { ...rest, ...secondFactor(code) } : rest;
 }
 
 // The API names the field it read, "code" or "recovery_code"; our form has one for both.
@@ -355,7 +363,7 @@ function openVerifyForm() {
   form.elements.token.value = token;
   form.hidden = false;
   history.replaceState(null, "", location.pathname);
-  form.querySelector("button").focus();
+  form.elements.password.focus();  // the link proves the mailbox, the password whose account it is
 }
 // --8<-- [end:verify-link]
 

@@ -10,10 +10,11 @@
 For each step: a fresh SQLite database in a temporary folder, `flask db upgrade`,
 `flask run` on a free loopback port, then every command of walkthrough.sh, as
 written, in one bash session whose working folder holds the server's output
-(`server.log`, where the reset mail appears). The commands name
-http://127.0.0.1:5000, as a learner types them; a curl configuration file
-(`connect-to`) sends those requests to the free port without changing a
-character of the command. The answers go to docs/walkthroughs/<step>.json,
+(`server.log`, where the reset mail appears). The commands name "$API",
+which their first block sets to http://127.0.0.1:5000 unless API is set, as a
+learner types them; a curl configuration file (`connect-to`) sends those
+requests to the free port without changing a character of the command. With
+--url, API is set to that address instead, and nothing is routed. The answers go to docs/walkthroughs/<step>.json,
 which the step's page shows under "Try it" (scripts/docsite/tryit.py).
 tests/test_walkthroughs.py runs the same thing and fails if a check fails or an
 answer differs from the recorded one.
@@ -23,8 +24,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,11 +32,10 @@ from docsite import tryit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools import ports  # noqa: E402
-from tools.steps import all_steps, environment_without_app_settings  # noqa: E402
+from tools import appserver, ports  # noqa: E402
+from tools.steps import all_steps  # noqa: E402
 
 BIN = Path(sys.executable).parent
-SERVER_START_LIMIT = 120  # seconds: a hang guard, generous so a busy machine never fails it
 MARK = "\x1edocsite-walkthrough"  # separates the blocks' outputs; no command prints it
 
 
@@ -46,53 +44,34 @@ def steps():
 
 
 def environment(database):
-    env = {name: value for name, value in environment_without_app_settings().items()
-           if not name.lower().endswith("_proxy")}
-    env.update(DATABASE_URL=f"sqlite:///{database}", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-               PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
+    """tools/appserver.py's rule, for the server and the bash session alike, plus
+    .venv's programs first on PATH: a command of a walkthrough may call `flask`."""
+    env = appserver.environment(database, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("API", None)  # the walkthrough's own default (http://127.0.0.1:5000) is what is proved
     return env
 
 
 @contextmanager
 def running_step(step):
-    """(working folder, port, env, log): the step served on a free port with an
-    empty database; its output goes to server.log in the working folder."""
+    """(working folder, server, env): the step served on a free port with an
+    empty database (tools/appserver.py); its output goes to server.log in the
+    working folder, where the commands read the mails."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         env = environment(work / "walkthrough.sqlite")
-        subprocess.run([BIN / "flask", "--app", "authapp", "db", "upgrade"], cwd=step, env=env,
-                       check=True, capture_output=True)
-        log = open(work / "server.log", "w+")
-        # Port 0: the kernel picks a free port and the server says which (tools/ports.py).
-        server = subprocess.Popen([BIN / "flask", "--app", "authapp", "run", "--host", "127.0.0.1",
-                                   "--port", "0"], cwd=step, env=env, stdout=log, stderr=log)
-        try:
-            port = wait_until_up(server, work / "server.log")
-            yield work, port, env, log
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-            log.close()
+        with appserver.serving(step, env, work / "server.log") as server:
+            yield work, server, env
 
 
-def wait_until_up(server, log_path):
-    """The port the server listens on, once it has said so. (The log is read
-    through a file of its own: seeking in the server's would move its place.)"""
-    def output():
-        return log_path.read_text(errors="replace")
-    port = ports.announced_port(output, server, SERVER_START_LIMIT)
-    if port is None:
-        raise RuntimeError(f"the server exited, or never said where it listens:\n{output()}")
-    return port
-
-
-def curl_config(folder, host, port):
-    """A curl home whose .curlrc routes the address the commands name to the server."""
+def curl_config(folder, host=None, port=None):
+    """A curl home whose .curlrc routes the address the commands name by default
+    (API unset) to the server on host:port, if given."""
     home = Path(folder) / "curl-home"
     home.mkdir(exist_ok=True)
-    (home / ".curlrc").write_text("no-progress-meter\n"  # the commands print what a terminal would show
-                                  f"connect-to = 127.0.0.1:5000:{host}:{port}\n"
-                                  f"connect-to = localhost:5000:{host}:{port}\n")
+    routes = (f"connect-to = 127.0.0.1:5000:{host}:{port}\n"
+              f"connect-to = localhost:5000:{host}:{port}\n") if host else ""
+    # no-progress-meter: the commands print what a terminal would show.
+    (home / ".curlrc").write_text("no-progress-meter\n" + routes)
     return home
 
 
@@ -127,15 +106,15 @@ def run(step, url=None):
     `problems` is empty when every command ran and passed its checks."""
     blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
     if url:
-        target = urllib.parse.urlsplit(url)
         with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "CURL_HOME": str(curl_config(tmp, target.hostname, target.port or 80))}
+            # The commands reach the server through API alone, as the page tells a learner to set it.
+            env = {**os.environ, "API": url.rstrip("/"), "CURL_HOME": str(curl_config(tmp))}
             session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=Path.cwd(), env=env,
                                      capture_output=True, text=True, timeout=300)
         server_log = "(the server's output is in its own terminal)"
     else:
-        with running_step(step) as (work, port, env, log):
-            env = {**env, "CURL_HOME": str(curl_config(work, "127.0.0.1", port)), "HOME": str(work)}
+        with running_step(step) as (work, server, env):
+            env = {**env, "CURL_HOME": str(curl_config(work, ports.HOST, server.port)), "HOME": str(work)}
             check_routing(step, env, work)
             session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,
                                      capture_output=True, text=True, timeout=300)
@@ -194,8 +173,9 @@ def main(arguments):
     for step in chosen:
         problems, results, server_log = run(step, url)
         if selected and not record:
-            where = url or "a fresh server on a free port"
-            print(f"# {step.name}: the commands ran against {where} (http://127.0.0.1:5000 is routed there)\n")
+            where = (f"{url} (API={url})" if url
+                     else "a fresh server on a free port (http://127.0.0.1:5000 is routed there)")
+            print(f"# {step.name}: the commands ran against {where}\n")
             print(transcript(results), end="")
         if problems:
             failed = True

@@ -79,7 +79,7 @@ for account in plan.get("register", []):
     found["register"][account["username"]] = response.status_code
     if "/verify-email?token=" in printed.getvalue():  # from step 06: follow the link, as the user would
         token = printed.getvalue().split("/verify-email?token=")[1].split()[0]
-        app.test_client().post("/auth/verify-email", json={"token": token})
+        app.test_client().post("/auth/verify-email", json={"token": token, "password": account["password"]})
 for account in plan.get("login", []):
     browser = app.test_client()
     credentials = {"username": account["username"], "password": account["password"]}

@@ -8,7 +8,11 @@ modules share work (`group_of`): the docs tests share one build of the site,
 and the tests about one step share that step's own run (suites.py); and the
 walkthroughs, which share nothing, go one by one. The
 groups start heaviest first, so that the workers finish together. At the end,
-a table says where the time went, module by module.
+a table says where the time went, module by module: seconds in a worker and
+CPU seconds (the worker's and its child processes').
+
+In `make test`, a check whose inputs have not changed since it last passed
+is re-used, not run (tests/memo.py: what it reads, how it is keyed).
 
 (xdist's own `--dist loadgroup` would read groups from markers, but it does
 not work with pytest 9.2: pytest-dev/pytest-xdist#1386. Hence the scheduler
@@ -19,14 +23,17 @@ from collections import defaultdict
 
 import pytest
 
+import memo
 from tools import steps
 
 ROOT = steps.ROOT
 STEPS = steps.all_steps()
 
-READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py"}  # suites.own_suite
+READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py",  # suites.own_suite
+                        "test_contract_markers.py"}
 BUILD_THE_SITE = {"test_docs.py", "test_docs_browser.py"}  # site_build.built_site
 SHARE_NOTHING = {"test_walkthroughs.py"}  # each test on its own: they fill the gaps at the end
+RUN_A_STEPS_LAB = "test_labs.py"  # the tests about one step's lab share its one run (lab_run)
 # Seconds of worker time per group, roughly (from the table at the end of `make
 # test`, on 2 busy cores): the heaviest start first. A step's group weighs more
 # the later the step; groups not listed are light.
@@ -46,12 +53,18 @@ def group_of(nodeid):
             return named[-1]  # a pair "04-reset->05-hardening" is about the later step
     if name in SHARE_NOTHING:
         return nodeid
+    if name == RUN_A_STEPS_LAB:
+        named = [step.name for step in STEPS if step.name in nodeid.partition("[")[2]]
+        if named and nodeid.partition("[")[2].startswith(named[-1]):
+            return "the lab of " + named[-1]  # its servers start a few seconds each: spread over the cores
     return module
 
 
 def weight(group):
     if group in WEIGHT:
         return WEIGHT[group]
+    if group.startswith("the lab of "):
+        return 15
     later = [step for step in STEPS if step.name == group]  # a step's own run, red/green and promises
     return 10 * (STEPS.index(later[0]) + 1) if later else 1
 
@@ -88,15 +101,47 @@ def root():
 
 # ---- where the time went: one line per module, at the end of the run
 
+def cpu_seconds():
+    """User + system CPU of this process and of its children that have ended
+    (this process alone on Windows, which has no `resource`)."""
+    try:
+        import resource  # noqa: PLC0415 (POSIX only)
+    except ImportError:
+        return time.process_time()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class CpuPerPhase:
+    """In the process that runs the tests: the CPU each phase of a test used,
+    its servers and subprocesses included, sent along with its report."""
+
+    def __init__(self):
+        self.last = cpu_seconds()
+
+    def pytest_runtest_logstart(self):
+        self.last = cpu_seconds()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self):
+        outcome = yield
+        report = outcome.get_result()
+        now = cpu_seconds()
+        report.user_properties = [*report.user_properties, ("cpu", now - self.last)]
+        self.last = now
+
+
 class TimePerModule:
     def __init__(self):
         self.seconds = defaultdict(float)
+        self.cpu = defaultdict(float)
         self.outcomes = defaultdict(lambda: defaultdict(int))
         self.started = time.monotonic()
 
     def pytest_runtest_logreport(self, report):
         module = report.nodeid.split("::")[0]
         self.seconds[module] += report.duration
+        self.cpu[module] += dict(report.user_properties).get("cpu", 0.0)
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
             self.outcomes[module][report.outcome] += 1
 
@@ -104,13 +149,19 @@ class TimePerModule:
         if not self.seconds:
             return
         wall = time.monotonic() - self.started
-        terminalreporter.section("time per module (seconds in a worker, set-up and teardown included)")
+        terminalreporter.section("time per module (seconds in a worker and CPU seconds, set-up and teardown "
+                                 "included)")
+        terminalreporter.write_line("   wall      cpu  module")
         for module, seconds in sorted(self.seconds.items(), key=lambda entry: -entry[1]):
             counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(self.outcomes[module].items()))
-            terminalreporter.write_line(f"{seconds:7.1f}  {module}  ({counts})")
-        terminalreporter.write_line(f"{sum(self.seconds.values()):7.1f}  in all, in {wall:.1f} s of wall time")
+            terminalreporter.write_line(f"{seconds:7.1f}  {self.cpu[module]:7.1f}  {module}  ({counts})")
+        terminalreporter.write_line(f"{sum(self.seconds.values()):7.1f}  {sum(self.cpu.values()):7.1f}  in all, "
+                                    f"in {wall:.1f} s of wall time")
 
 
 def pytest_configure(config):
+    config.pluginmanager.register(CpuPerPhase(), "cpu-per-phase")
+    if memo.switched_on():
+        config.pluginmanager.register(memo.Memo(ROOT, steps.app_environment_variables()), "memo")
     if not hasattr(config, "workerinput"):  # the main process (or a run without xdist), not a worker
         config.pluginmanager.register(TimePerModule(), "time-per-module")

@@ -5,8 +5,10 @@ repository tests that run one step's tests against another step's app
 A step's own run is shared by every test that needs its outcomes: the suite
 passes (test_steps.py), its new tests pass on it (the "green" half of
 test_red_green.py), and the earlier steps' contract tests it carries
-unchanged pass on it (test_promises.py). In `make test`, the tests about
-one step go to the same worker (tests/conftest.py), so the run happens once.
+unchanged pass on it (test_promises.py), and pytest marks as contract tests
+exactly the ones contracts.py reads (test_contract_markers.py). In `make
+test`, the tests about one step go to the same worker (tests/conftest.py),
+so the run happens once.
 """
 import json
 import subprocess
@@ -23,7 +25,7 @@ _OWN_RUNS = {}
 def own_suite(step):
     """The step's suite run in its own folder, as a learner runs it (`pytest`
     there, in a fresh process), once per process: {"returncode", "output",
-    "tests": {node id: record}, "collect_errors", "collected"} (tools/outcomes.py)."""
+    "tests": {node id: record}, "collect_errors", "collected", "contract"} (tools/outcomes.py)."""
     if step not in _OWN_RUNS:
         with tempfile.TemporaryDirectory(prefix=f"suite-{step.name[:2]}-") as folder:
             output = Path(folder) / "outcomes.json"
@@ -32,7 +34,7 @@ def own_suite(step):
                  f"--outcomes-json={output}"],
                 cwd=step, capture_output=True, text=True, env=outcomes.subprocess_environment())
             recorded = json.loads(output.read_text()) if output.exists() else {
-                "tests": {}, "collect_errors": {}, "collected": [], "breakpoints": []}
+                "tests": {}, "collect_errors": {}, "collected": [], "contract": [], "breakpoints": []}
         _OWN_RUNS[step] = {"returncode": result.returncode, "output": result.stdout[-4000:] + result.stderr[-2000:],
                            **recorded}
     return _OWN_RUNS[step]

@@ -20,8 +20,9 @@ import pyotp
 import pytest
 import segno
 
+import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_browser, screenshot
-from browser_servers import ApiServer, StaticSite, configured_client, free_port
+from browser_servers import ApiServer, StaticSite, configured_client
 from conftest import ROOT, STEPS
 
 
@@ -64,14 +65,13 @@ def stack(request, browser, tmp_path_factory):
     (http://127.0.0.1:Q, not on the list)."""
     step = request.param
     workdir = tmp_path_factory.mktemp(step.name)
-    api_port = free_port()
-    client_folder = configured_client(workdir / "client", f"http://127.0.0.1:{api_port}")
+    client_folder = workdir / "client"  # written below, once the API has said where it listens
     listed, unlisted = StaticSite(client_folder), StaticSite(client_folder)
     client_url = f"http://127.0.0.1:{listed.port}"
     cross_site_url = f"http://localhost:{listed.port}"
     try:
-        api = ApiServer(step, workdir, api_port, cors_origins=[client_url, cross_site_url],
-                        frontend_url=client_url)
+        api = ApiServer(step, workdir, cors_origins=[client_url, cross_site_url], frontend_url=client_url)
+        configured_client(client_folder, api.url)
         yield SimpleNamespace(step=step, api=api, client_url=client_url, cross_site_url=cross_site_url,
                               unlisted_url=f"http://127.0.0.1:{unlisted.port}")
         api.stop()
@@ -130,19 +130,21 @@ def register(page, stack, user):
         return
     expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {user.email}")
     here = page.url
-    follow_verification_link(page, stack, user.email, f"Verified: {user.email} is the address of {user.username}.")
+    verified = f"Verified: {user.email} is the address of {user.username}."
+    follow_verification_link(page, stack, user, user.email, verified)
     page.goto(here)
 
 
-def follow_verification_link(page, stack, address, verified, screenshot=None):
-    """What the user does with the mail: open the link, then confirm on the client's page.
-    Returns the link."""
+def follow_verification_link(page, stack, user, address, verified, screenshot=None):
+    """What the user does with the mail: open the link, then confirm on the client's page
+    with the account's password. Returns the link."""
     link = stack.api.verification_link(address)
     assert link.startswith(stack.client_url + "/verify-email?token=")
     page.goto(link)
     expect(page.locator("#verify")).to_be_visible()
     assert "token" not in page.url  # taken out of the address bar
     expect(message(page, "verify")).to_be_empty()  # nothing is posted before the click
+    page.fill("#verify [name=password]", user.password)
     if screenshot:
         snap(page, stack, screenshot, "#verify")
     page.click("#verify button")
@@ -342,8 +344,8 @@ def test_verify_email_then_change_it(stack, page):
     page.click("#resend button")
     expect(message(page, "resend")).to_contain_text("a new link is on its way")
 
-    follow_verification_link(page, stack, user.email, f"Verified: {user.email} is the address of {user.username}.",
-                             screenshot="10-verify-form")
+    follow_verification_link(page, stack, user, user.email,
+                             f"Verified: {user.email} is the address of {user.username}.", screenshot="10-verify-form")
     log_in(page, user)
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
 
@@ -357,9 +359,11 @@ def test_verify_email_then_change_it(stack, page):
     expect(message(page, "account")).to_have_text(f"You are {user.username} ({user.email}).")
     assert "Your email address is about to change" in stack.api.output()  # the notice to the old address
 
-    link = follow_verification_link(page, stack, new_email, f"Verified: {new_email} is the address of {user.username}.")
+    link = follow_verification_link(page, stack, user, new_email,
+                                    f"Verified: {new_email} is the address of {user.username}.")
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({new_email})")  # same session
     page.goto(link)  # a link works once
+    page.fill("#verify [name=password]", user.password)
     page.click("#verify button")
     expect(message(page, "verify")).to_contain_text("is invalid, expired or already used")
     assert unexpected_console_errors(page) == []
@@ -428,6 +432,13 @@ def test_two_factor_on_then_logins_with_a_code_and_a_recovery_code_then_off(stac
     expect(message(page, "login")).to_contain_text("You have 9 recovery codes left")
     expect(page.locator("#status")).to_have_text(f"Logged in as {user.username} ({user.email})")
     assert "Subject: A recovery code was used" in stack.api.output()
+
+    # Changing the password takes a code too now, as turning it off does (a recovery code counts).
+    fill(page, "change", current_password=user.password, new_password=NEW_PASSWORD)
+    expect(field_error(page, "change", "code")).to_have_text("code is required (or a recovery_code)")
+    fill(page, "change", current_password=user.password, new_password=NEW_PASSWORD, code=recovery_codes[2])
+    expect(message(page, "change")).to_contain_text("password changed")
+    user.password = NEW_PASSWORD
 
     # Turn it off: the password and another recovery code (no code can come from the lost phone).
     fill(page, "two-factor-disable", password=user.password, code=recovery_codes[0])
@@ -525,3 +536,8 @@ def test_docs_page_names_only_tests_and_screenshots_that_exist():
     shown = re.findall(r"\]\((assets/client/[\w.-]+)\)|--8<-- \"docs/(assets/client/[\w.-]+)\"", page)
     files = [ROOT / "docs" / (image or text) for image, text in shown]
     assert files and [file for file in files if not file.exists()] == []
+
+
+def memo_inputs(item):
+    """client/ in Chromium against the step it is parametrised with (tests/browser*.py are helpers, always read)."""
+    return ["client", *(memo.steps_of(item) or ["steps"]), memo.CHROMIUM]

@@ -4,19 +4,14 @@ knows only the plain forms. pytest knows more (`@pytest.mark.contract()`,
 of a test class, ...): a test marked in such a form would never run in the
 promises check, and nothing would say so. So, for every step, the contract
 tests contracts.py reads must be exactly the ones pytest itself selects with
-`-m contract` (collected only, in the step's folder: about a second a step).
+`-m contract`: the marked tests of the step's own run (suites.py), which
+collects them in the step's folder as `pytest -m contract` would.
 """
-import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-
 import pytest
 
+import memo
 from contracts import contract_tests
-from suites import STEPS
-from tools import outcomes
+from suites import STEPS, own_suite
 
 
 def read_by_contracts_py(step):
@@ -27,20 +22,13 @@ def read_by_contracts_py(step):
 
 
 def selected_by_pytest(step):
-    """The same ids as pytest selects them with -m contract in the step's folder,
-    the cases of a parametrized test taken together as its function."""
-    with tempfile.TemporaryDirectory(prefix=f"contracts-{step.name[:2]}-") as folder:
-        output = Path(folder) / "outcomes.json"
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "contract", "-p", "no:cacheprovider",
-             "-p", "tools.outcomes", f"--outcomes-json={output}"],
-            cwd=step, capture_output=True, text=True, env=outcomes.subprocess_environment())
-        recorded = json.loads(output.read_text()) if output.exists() else None
-    # 5: nothing selected, which is fine for a step without contract tests.
-    assert result.returncode in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED) and recorded, (
-        f"pytest could not collect {step.name}'s tests:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+    """The same ids as pytest selects them with -m contract in the step's folder
+    (the tests its own run collected that carry the mark: suites.py, made once
+    per `make test`), the cases of a parametrized test taken together as its function."""
+    recorded = own_suite(step)
+    assert recorded["collected"], f"pytest could not collect {step.name}'s tests:\n{recorded['output']}"
     assert not recorded["collect_errors"], f"{step.name}'s tests failed to load: {recorded['collect_errors']}"
-    return {node_id.split("[")[0] for node_id in recorded["collected"]}
+    return {node_id.split("[")[0] for node_id in recorded["contract"]}
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
@@ -57,3 +45,8 @@ def test_contracts_py_reads_every_contract_mark_pytest_sees(step):
     assert not extra, (
         f"tests/contracts.py reads these as contract tests of {step.name}, but pytest does not select them "
         f"with -m contract:\n  " + "\n  ".join(extra))
+
+
+def memo_inputs(item):
+    """Each step's check reads that step's folder."""
+    return memo.steps_of(item) or ["steps"]

@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+import memo
 from conftest import ROOT, STEPS
 from tools import steps
 
@@ -175,3 +176,8 @@ def test_the_upgrade_itself_leaves_no_weak_hash(chain, step):
     # Measured right after `flask db upgrade`, before anybody logs in at this step:
     # the migration wrapped every old hash, no login was needed.
     assert chain["steps"][step.name]["weak hashes"] == []
+
+
+def memo_inputs(item):
+    """A link of the chain reads every step up to it; the checks of the whole chain read every step."""
+    return memo.steps_through(item) or ["steps"]

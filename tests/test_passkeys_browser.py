@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pyotp
 import pytest
 
+import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser, screenshot
 from browser_servers import ApiServer, StaticSite, configured_client
 from conftest import STEPS
@@ -52,10 +53,9 @@ def stack(request, browser, tmp_path_factory):
     site = StaticSite(workdir / "client")  # serves the folder written below
     client_url = f"http://localhost:{site.port}"
     try:
-        with pytest.MonkeyPatch.context() as environment:  # ApiServer passes the environment on
-            environment.setenv("WEBAUTHN_ORIGIN", client_url)
-            environment.delenv("WEBAUTHN_RP_ID", raising=False)
-            api = ApiServer(step, workdir, 0, cors_origins=[client_url], frontend_url=client_url)
+        # Extra: passkeys belong to the client's origin; WEBAUTHN_RP_ID keeps its default.
+        api = ApiServer(step, workdir, cors_origins=[client_url], frontend_url=client_url,
+                        extra={"WEBAUTHN_ORIGIN": client_url})
         configured_client(workdir / "client", f"http://localhost:{api.port}")
         yield SimpleNamespace(step=step, api=api, client_url=client_url,
                               look_alike_url=f"http://evil.localhost:{site.port}")
@@ -107,6 +107,7 @@ def register_and_log_in(page, stack):
     page.click("#register button")
     expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {user.email}")
     page.goto(stack.api.verification_link(user.email))
+    page.fill("#verify [name=password]", PASSWORD)
     page.click("#verify button")
     expect(message(page, "verify")).to_contain_text("Verified")
     page.fill("#login [name=username]", user.username)
@@ -227,3 +228,8 @@ def unexpected_console_errors(page):
     or Content-Security-Policy error, a missing file) would be a bug."""
     answers = ("status of 400 (BAD REQUEST)", "status of 401 (UNAUTHORIZED)", "status of 403 (FORBIDDEN)")
     return [error for error in page.console_errors if not error.endswith(answers)]
+
+
+def memo_inputs(item):
+    """client/ in Chromium against the last step (tests/browser*.py are helpers, always read)."""
+    return ["client", *(memo.steps_of(item) or ["steps"]), memo.CHROMIUM]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import memo
 from contracts import contract_tests
 from suites import STEPS, own_suite, run
 from tools import steps
@@ -103,3 +104,10 @@ def test_the_step_pages_explain_each_deliberate_change():
         text = page.read_text()
         missing = [test for test in changes if test.split("::")[-1] not in text]
         assert not missing, f"{page.relative_to(steps.ROOT)} should name and explain: {missing}"
+
+
+def memo_inputs(item):
+    """A later step reads its own folder and the tests/ of every earlier step (their contract tests
+    run against the later step's app, with its conftest.py); the page check reads every step and page."""
+    *earlier, later = memo.steps_through(item) or [None]
+    return [later, *(f"{step}/tests" for step in earlier)] if later else ["steps", "docs"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import memo
 from suites import STEPS, node_ids, own_suite, run
 from tools import outcomes, steps
 
@@ -85,3 +86,8 @@ def test_the_step_page_mentions_its_regression_guards(step_name):
     missing = [node_id for node_id, reason in GUARDS[step_name].items()
                if not reason.startswith("WEAK") and node_id.split("::")[-1].split("[")[0] not in text]
     assert not missing, f"{page.relative_to(steps.ROOT)} should name these regression guards: {missing}"
+
+
+def memo_inputs(item):
+    """A pair reads its two step folders; the checks of the lists read every step and page."""
+    return memo.steps_of(item) or ["steps", "docs"]

@@ -7,6 +7,7 @@ Passes means every test passed: pytest also exits with 0 when tests are
 skipped, and a skipped test proves nothing."""
 import pytest
 
+import memo
 from suites import STEPS, own_suite
 
 
@@ -20,3 +21,8 @@ def test_step_suite_passes(step):
     assert not not_passed, f"{step.name}: every test must pass, these did not:\n  " + "\n  ".join(not_passed)
     unrecorded = [node_id for node_id in result["collected"] if node_id not in result["tests"]]
     assert not unrecorded, f"{step.name}: these tests were collected but never ran:\n  " + "\n  ".join(unrecorded)
+
+
+def memo_inputs(item):
+    """A step's suite reads its own folder (tests/memo.py adds tools/, tests/' helpers, the pins)."""
+    return memo.steps_of(item)

@@ -18,7 +18,7 @@ from pathlib import Path
 from tools.ports import free_port  # noqa: F401 (a port for the commands a test types, as a learner would)
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ["tools", "steps", "docs", "scripts", "client", "Makefile", ".gitignore", "README.md",
+PARTS = ["tools", "steps", "docs", "scripts", "client", "labs", "Makefile", ".gitignore", "README.md",
          "requirements.txt", "requirements-dev.txt", "requirements-prod.txt"]
 LEFT_OUT = shutil.ignore_patterns("instance", "__pycache__", ".pytest_cache", "workspace", "site", "build",
                                   "wheelhouse", "*.sqlite", "assets", "generated")

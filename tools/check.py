@@ -4,6 +4,7 @@ app, run the copy for real, and say in plain words what is still missing.
     make check STEP=03                 # checks workspace/03-sessions
     make check STEP=03 DIR=~/my-app    # checks another folder
     make check DIR=workspace/02-register-login      # the folder's name says the step
+    make check STEP=05 MOVE=2          # only the tests of step 05's moves 1 and 2 (and step 04's)
     python3 -m tools check 3 --dir workspace/03-sessions --all     (Windows: py -m tools ...)
 
 The official tests and a copy of your authapp/ and migrations/ go to a
@@ -14,6 +15,11 @@ seconds is stopped and reported, breakpoint() is skipped and reported, and
 what a failing test printed is shown. Then your copy runs for real: its
 migrations on a fresh database, `flask db check`, and `flask run` answering
 HTTP, which the tests alone can't prove.
+
+With --move m (MOVE=m), the tests are those of the state after the step's
+move m (tools/moves.py): the previous step's tests and what moves 1..m add
+or change. Before the last move, the app isn't run for real: its migration
+may come in a later move.
 """
 import argparse
 import json
@@ -26,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-from tools import explain, liveapp, outcomes, purposes, sections, steps
+from tools import explain, liveapp, moves, outcomes, purposes, sections, steps
 from tools.commands import suggest
 
 SHOWN = 8  # problems explained in full; the rest are listed by name
@@ -43,6 +49,7 @@ def main(argv=None):
     parser.add_argument("--all", action="store_true", help="explain every problem, not only the first ones")
     parser.add_argument("--timeout", type=float, default=TIME_LIMIT,
                         help=f"seconds a test, or an HTTP request to your app, may take (default {TIME_LIMIT})")
+    parser.add_argument("--move", type=int, help="only the tests of the step's moves up to this one (1, 2, ...)")
     args = parser.parse_args(argv)
 
     step, folder = chosen(args)
@@ -55,19 +62,23 @@ def main(argv=None):
               f"{steps.page_name(step)} (or give the folder that holds your authapp/).")
         return 2
 
-    print(f"Checking {shown(folder)} with the tests of step {step.name}, then running it for real ...", flush=True)
+    progress = MoveProgress(step, args.move) if args.move else None
+    what = progress.describe() if progress else f"the tests of step {step.name}"
+    real_run = progress is None or progress.is_last
+    print(f"Checking {shown(folder)} with {what}" + (", then running it for real ..." if real_run else
+          " (the real run of your app comes with the last move) ..."), flush=True)
     where = explain.Where(app=shown(folder), tests=f"{shown(step)}/tests")
     for name in steps.app_environment_variables():
         os.environ.pop(name, None)  # the tests choose their own settings
     with tempfile.TemporaryDirectory(prefix="check-") as workdir:
         workdir = Path(workdir)
-        outcomes.lay_out(workdir, outcomes.suite_files(step))
+        outcomes.lay_out(workdir, progress.test_files(workdir) if progress else outcomes.suite_files(step))
         app_copy = copy_of_the_app(folder, workdir / step.name)
         live = LiveProof(app_copy, step.name, args.timeout, folder)
-        run = TestRun(workdir, app_copy, args.timeout, where, on_imported=live.start)
+        run = TestRun(workdir, app_copy, args.timeout, where, on_imported=live.start if real_run else None)
         run.start_reporting()
         run.run()
-        report = Report(step, run, live.result(), where)
+        report = Report(step, run, live.result(), where, progress)
         print(report.text(show_all=args.all))  # while the copy exists: messages quote its lines
     return 0 if report.complete else 1
 
@@ -95,6 +106,46 @@ def copy_of_the_app(folder, target):
         if (folder / part).is_dir():
             shutil.copytree(folder / part, target / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return target
+
+
+class MoveProgress:
+    """Which tests a check --move runs, and which move each test belongs to."""
+
+    def __init__(self, step, number):
+        self.step = step
+        self.move = moves.move(step, number)
+        self.all_moves = moves.moves(step)
+        self.is_last = self.move.number == self.all_moves[-1].number
+        self.move_of = {}  # test id without parameters -> the Move that adds it
+        for each in self.all_moves[:self.all_moves.index(self.move) + 1]:
+            self.move_of.update({node_id: each for node_id in moves.tests_of(step, each.number)})
+
+    def describe(self):
+        return (f"the tests of step {self.step.name} up to move {self.move.number} "
+                f"({self.move.title})")
+
+    def test_files(self, workdir):
+        """The tests/ files of the state after this move, written under workdir."""
+        state = moves.state_after(self.step, self.move.number, Path(workdir) / "move-state")
+        return outcomes.suite_files(state)
+
+    def of(self, node_id):
+        return self.move_of.get(node_id.split("[")[0])
+
+    def section(self, each):
+        return f"{steps.page_name(self.step)}#{each.anchor()}"
+
+    def adds_to(self, each, module):
+        """Whether the move adds or changes a test of the file `module` (tests/test_x.py)."""
+        return any(node_id.split("::")[0] == module and owner == each for node_id, owner in self.move_of.items())
+
+    def tests_in(self, each, records):
+        return [record for record in records if self.of(record_id(record)) == each]
+
+
+def record_id(record):
+    """The test's id without parameters (the steps' tests are functions, not classes)."""
+    return f"{record['file']}::{record['function']}"
 
 
 def latest_started(workspace):
@@ -273,8 +324,8 @@ class ProgressReader:
 
 
 class Report:
-    def __init__(self, step, run, findings, where):
-        self.step, self.run, self.where = step, run, where
+    def __init__(self, step, run, findings, where, progress=None):
+        self.step, self.run, self.where, self.progress = step, run, where, progress
         self.tests = run.tests
         self.failed = [record for record in self.tests.values() if record["outcome"] == "failed"]
         broken_app = bool(run.app_errors) or bool(run.crash)
@@ -295,9 +346,29 @@ class Report:
                          f"{suggest('check', steps.number(self.step), dir=self.where.app, all=True)}):")
             lines += [f"   - {problem[0]}" for problem in problems[limit:]]
             lines.append("")
-        lines += self.notes()
-        lines.append(f"When everything passes you will see \"Step {steps.number(self.step)} complete\".")
+        lines += self.move_notes() + self.notes()
+        done = f"Move {self.progress.move.number} done" if self.progress else f"Step {steps.number(self.step)} complete"
+        lines.append(f"When everything passes you will see \"{done}\".")
         return "\n".join(lines)
+
+    def move_notes(self):
+        """Per move whose tests fail: how many, and the section of the page that teaches it."""
+        if not self.progress:
+            return []
+        lines = []
+        for each in self.progress.all_moves[:self.progress.all_moves.index(self.progress.move) + 1]:
+            failing = self.progress.tests_in(each, self.failed)
+            unloaded = [module for module in self.run.collect_errors if self.progress.adds_to(each, module)]
+            if failing or unloaded:
+                what = [f"{len(failing)} of its tests fail"] if failing else []
+                what += [f"{len(unloaded)} of its test files could not run"] if unloaded else []
+                lines.append(f"Move {each.number} ({each.title}): {' and '.join(what)}. "
+                             f"Re-read: {self.progress.section(each)}")
+        earlier = [record for record in self.failed if self.progress.of(record_id(record)) is None]
+        if earlier:
+            lines.append(f"{len(earlier)} failing tests come from the steps before: your copy broke "
+                         f"something that already worked.")
+        return lines + ([""] if lines else [])
 
     def summary(self):
         if self.run.app_errors or self.run.crash:
@@ -426,6 +497,8 @@ class Report:
         return f"Re-read: {found}" if found else ""
 
     def congratulations(self):
+        if self.progress and not self.progress.is_last:
+            return self.move_done()
         following = steps.neighbour(self.step, +1)
         lines = ["", f"Step {steps.number(self.step)} complete: all {len(self.tests)} tests pass, and your app runs "
                      f"for real (its migrations build a fresh database that matches its models, and "
@@ -438,6 +511,22 @@ class Report:
         else:
             lines.append("That was the last step: your app now does everything this tutorial teaches.")
         return "\n".join(lines)
+
+
+    def move_done(self):
+        this = self.progress.move
+        following = self.progress.all_moves[self.progress.all_moves.index(this) + 1]
+        own = len({record_id(record) for record in self.progress.tests_in(this, self.tests.values())})
+        then = suggest("check", steps.number(self.step), dir=self.dir_option(), move=following.number)
+        total = len({record_id(record) for record in self.tests.values()})  # as the page counts: per function
+        return "\n".join(["", f"Move {this.number} done: all {total} tests so far pass ({own} tests "
+                                f"are this move's).", "",
+                          f"Next: move {following.number}, {following.title}: {self.progress.section(following)}",
+                          f"Then: {then}"])
+
+    def dir_option(self):
+        default = self.where.app == shown(steps.ROOT / "workspace" / self.step.name)
+        return None if default else self.where.app
 
 
 def indent_after_first(text):

@@ -305,11 +305,16 @@ class Only:
 
 
 class Collected:
+    """The ids of the tests collected, and of those marked contract: the ones
+    `pytest -m contract` would select (tests/test_contract_markers.py)."""
+
     def __init__(self):
         self.node_ids = []
+        self.contract = []
 
     def pytest_collection_finish(self, session):
         self.node_ids.extend(item.nodeid for item in session.items)
+        self.contract.extend(item.nodeid for item in session.items if item.get_closest_marker("contract"))
 
 
 def run_arguments(workdir, select, extra_args):
@@ -342,7 +347,7 @@ def pytest_unconfigure(config):
     if getattr(config, "outcomes_plugins", None):
         recorder, collected = config.outcomes_plugins
         Path(config.getoption("outcomes_json")).write_text(
-            json.dumps({**recorder.as_dict(), "collected": collected.node_ids}))
+            json.dumps({**recorder.as_dict(), "collected": collected.node_ids, "contract": collected.contract}))
 
 
 def main(argv):

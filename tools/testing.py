@@ -7,13 +7,21 @@ each group of tests runs whole in one worker (tests/conftest.py), so what a
 module builds is built once, and the outcome of every test is the same as in
 a run on one core. At the end, a table says where the time went.
 
+A check whose inputs are the same as when it last passed is re-used, not
+run (tests/memo.py; the record is build/test-record.json). `FRESH=1` (`make
+test FRESH=1`) or `CI=true` runs everything. The last line gives the CPU
+seconds of the whole run (every process it started), the measure to compare
+on a busy machine.
+
 Extra arguments go to pytest: `python3 -m tools test -k walkthrough -x`, or
 `python3 -m tools test tests/test_workshop.py` for one file (no lint then).
 `-n 0` runs on one core (needed for --pdb).
 """
+import os
 import shutil
 import subprocess
 import sys
+import time
 
 from tools import steps
 
@@ -42,7 +50,21 @@ def main(argv=None):
     if not argv and not lint():
         print("ruff found the problems above: fix them (`ruff check --fix` fixes some), then run the tests again.")
         return 1
-    return subprocess.call(pytest_command(argv), cwd=steps.ROOT)
+    started = time.monotonic()
+    code = subprocess.call(pytest_command(argv), cwd=steps.ROOT, env={**os.environ, "TEST_MEMO": "1"})
+    print(f"make test: {time.monotonic() - started:.1f} s of wall time, {cpu_of_children():.1f} CPU seconds "
+          f"(user + system, every process of the run)")
+    return code
+
+
+def cpu_of_children():
+    """CPU seconds of the processes this one started and waited for (0 on Windows, which lacks resource)."""
+    try:
+        import resource  # noqa: PLC0415 (POSIX only)
+    except ImportError:
+        return 0.0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 if __name__ == "__main__":

@@ -8,8 +8,13 @@ that the Markdown stays readable where the hook doesn't run:
     <!-- docsite: changes -->         step pages: the files this step changes, with sizes
     <!-- docsite: complete-diff -->   step pages: the collapsed complete diff
     <!-- docsite: try-it -->          step pages: walkthrough.sh as commands and answers
+    <!-- docsite: expected-names -->  step pages: the app's names and routes that the step's tests use
+    <!-- docsite: break-it -->        step pages: the attack lab's command and its recorded run (labs/)
     <!-- docsite: step-table -->      home page: every step, what it adds, its times
     <!-- docsite: step-sizes -->      home page: every step's size
+
+A page taught in moves (docs/moves/NN-name/) has directives with arguments
+too: code, solution, made-by, check, proof (scripts/docsite/moves.py).
 
 Besides those, on every page: excerpts of a step's own files highlight the
 lines the step changed; glossary terms get tooltips; file and test names link
@@ -30,7 +35,8 @@ for extra in (ROOT, ROOT / "scripts"):
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from docsite import diagrams, downloads, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import breakit, budget, diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import moves as move_pages  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
 DIRECTIVE = re.compile(r"^<!-- docsite: ([\w-]+) -->[ \t]*$", re.MULTILINE)
@@ -96,7 +102,27 @@ def on_files(files, config):
     return files
 
 
+# An admonition's title is a quoted string that Python-Markdown ends at the first
+# '"' and does not unescape: `!!! warning "Myth: \"x\""` shows its backslashes.
+ADMONITION_TITLE = re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w -]+?[ \t]+"(?P<title>.*)"[ \t]*$', re.MULTILINE)
+
+
+def escaped_quotes_in_titles(markdown):
+    """The admonition titles of a page that escape a quote (\"): the page would show the backslash."""
+    found = []
+
+    def collect(text):
+        found.extend(match["title"] for match in ADMONITION_TITLE.finditer(text) if '\\"' in match["title"])
+        return text
+    outside_fences(markdown, collect)
+    return found
+
+
 def on_page_markdown(markdown, page, config, files):
+    escaped = escaped_quotes_in_titles(markdown)
+    if escaped:
+        raise PluginError(f"{page.file.src_uri}: an admonition title can't escape a quote, the page would show "
+                          f"the backslash: {escaped[0]!r}. Use curly quotes (“ ”) or single quotes instead.")
     step = step_of_page(page)
     if step:
         meta_problems = stepmeta.problems(page.meta)
@@ -114,7 +140,14 @@ def on_page_markdown(markdown, page, config, files):
         except (tryit.StaleRecording, diagrams.DiagramError, ValueError) as error:
             raise PluginError(f"{page.file.src_uri}: {error}") from None
 
-    return outside_fences(markdown, lambda text: DIRECTIVE.sub(directive, text))
+    def all_directives(text):
+        try:
+            text = move_pages.render(text, step)
+        except ValueError as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
+        return DIRECTIVE.sub(directive, text)
+
+    return outside_fences(markdown, all_directives)
 
 
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
@@ -146,6 +179,19 @@ def on_page_content(page_html, page, config, files):
     page_html = sources.link_names(page_html, page.file.dest_uri, state["resolver"], step_of_page(page),
                                    state["used"])
     return label_table_cells(page_html)
+
+
+def on_post_page(output, page, config):
+    """A page taught in moves states an honest reading time (budget.py), or the build fails."""
+    step = step_of_page(page)
+    if step and move_pages.moves.has_moves(step):
+        measured = budget.measure_everything(output)
+        if not budget.honest_for_moves(page.meta["reading_time"], measured["minutes"]):
+            raise PluginError(f"{page.file.src_uri}: a learner reads {measured['words']} words here "
+                              f"({measured['minutes']:.1f} min at {budget.READING_RATE} a minute, folds included): "
+                              f"state a reading_time from {budget.HONEST_SHARE * measured['minutes']:.0f} to "
+                              f"{max(5, 5 * -(-measured['minutes'] // 5)):.0f}")
+    return output
 
 
 def on_post_build(config):
@@ -261,9 +307,19 @@ def complete_diff(page, step, markdown, config):
     return stepdiff.complete_diff(previous, step, shown_in_full(markdown, step))
 
 
+def expected_names(page, step, markdown, config):
+    need_step(page, step, "expected-names")
+    return expected.markdown(step, previous_step(step))
+
+
 def try_it(page, step, markdown, config):
     need_step(page, step, "try-it")
     return tryit.markdown(step)
+
+
+def break_it(page, step, markdown, config):
+    need_step(page, step, "break-it")
+    return breakit.markdown(step)
 
 
 def all_the_code(page, config):
@@ -311,6 +367,8 @@ def step_sizes(page, step, markdown, config):
 
 
 DIRECTIVES = {"step-header": step_header, "changes": changes, "complete-diff": complete_diff, "try-it": try_it,
+              "expected-names": expected_names,
+              "break-it": break_it,
               "get-the-code": get_the_code, "step-table": step_table, "step-sizes": step_sizes}
 
 

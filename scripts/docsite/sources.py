@@ -24,7 +24,7 @@ from pygments.util import ClassNotFound
 from . import stepdiff
 
 ROOT = Path(__file__).resolve().parents[2]
-OTHER_ROOTS = ("tests/", "client/", "tools/", "scripts/", "production/", "benchmarks/", ".ci/")
+OTHER_ROOTS = ("tests/", "client/", "tools/", "scripts/", "production/", "benchmarks/", ".ci/", "labs/")
 TOP_FILES = {"Makefile", "README.md", "mkdocs.yml", "requirements.txt", "requirements-dev.txt",
              "requirements-prod.txt", "pytest.ini"}
 LONG_FILE = 400  # lines: a longer data file is shown in part

@@ -1,14 +1,16 @@
 """Every error is JSON, never Flask's HTML error page."""
-from flask import json
+from flask import Response, json
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 
 def http_error_as_json(error):
-    # get_response() keeps the error's headers (Allow on a 405, for example).
-    response = error.get_response()
-    response.data = json.dumps({"error": error.description})
-    response.content_type = "application/json"
-    return response
+    # Built as JSON from the start (error.get_response() would write Werkzeug's
+    # HTML page first), with the error's own headers (Allow on a 405, for
+    # example), in their order; its Content-Type, the HTML page's, becomes ours.
+    headers = Headers(error.get_headers())
+    headers["Content-Type"] = "application/json"
+    return Response(json.dumps({"error": error.description}), error.code, headers)
 
 
 def register_error_handlers(app):

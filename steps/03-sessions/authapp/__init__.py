@@ -7,7 +7,7 @@ from . import auth
 from .cli import register_commands
 from .config import load_config
 from .errors import register_error_handlers
-from .extensions import cors, db, migrate
+from .extensions import cors, db, enforce_foreign_keys, migrate
 
 # The step's folder name ("01-models"), so GET / tells you which step is running.
 STEP = Path(__file__).resolve().parent.parent.name
@@ -21,6 +21,7 @@ def create_app(config=None, **overrides):
     load_config(app, config, overrides)
 
     db.init_app(app)
+    enforce_foreign_keys(app)
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: SQLite can't ALTER most things
     # An explicit list: with credentials and no list, Flask-CORS would echo back any
     # origin. always_send=False: a request without an Origin header gets no CORS headers.

@@ -4,10 +4,11 @@ from pathlib import Path
 from flask import Flask
 
 from . import auth, passwords
+from .audit import init_audit
 from .cli import register_commands
 from .config import allowed_origins, load_config
 from .errors import register_error_handlers
-from .extensions import cors, db, migrate
+from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
 from .security import init_security
 
@@ -23,11 +24,13 @@ def create_app(config=None, **overrides):
     load_config(app, config, overrides)
 
     db.init_app(app)
+    enforce_foreign_keys(app)
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: SQLite can't ALTER most things
     # An explicit list: with credentials and no list, Flask-CORS would echo back any
     # origin. always_send=False: a request without an Origin header gets no CORS headers.
     cors.init_app(app, origins=allowed_origins(app.config), supports_credentials=True, always_send=False)
     init_security(app)
+    init_audit(app)
 
     register_error_handlers(app)
     register_commands(app)

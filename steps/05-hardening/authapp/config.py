@@ -51,6 +51,8 @@ class Config:
     # several workers or servers, use a shared store such as redis://.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to retry (Retry-After)
+    # Redis down: its errors arrive as one kind, limits' StorageError (limits.py answers it).
+    RATELIMIT_STORAGE_OPTIONS = {"wrap_exceptions": True}
     # Logins (limits.py explains the design). From browsers that haven't logged
     # in to the account before: per client address, and per name typed, so that
     # a botnet still gets 20 guesses an hour at one name. A known browser has an

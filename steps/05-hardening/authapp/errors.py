@@ -1,5 +1,6 @@
 """Every error is JSON, never Flask's HTML error page."""
-from flask import json
+from flask import Response, json
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 
 
@@ -13,14 +14,15 @@ class FieldErrors(HTTPException):
 
 
 def http_error_as_json(error):
-    # get_response() keeps the error's headers (Allow on a 405, for example).
-    response = error.get_response()
     body = {"error": error.description}
     if isinstance(error, FieldErrors):
         body["fields"] = error.fields
-    response.data = json.dumps(body)
-    response.content_type = "application/json"
-    return response
+    # Built as JSON from the start (error.get_response() would write Werkzeug's
+    # HTML page first), with the error's own headers (Allow on a 405, for
+    # example), in their order; its Content-Type, the HTML page's, becomes ours.
+    headers = Headers(error.get_headers())
+    headers["Content-Type"] = "application/json"
+    return Response(json.dumps(body), error.code, headers)
 
 
 def register_error_handlers(app):

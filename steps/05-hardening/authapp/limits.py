@@ -12,15 +12,19 @@ from functools import partial
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import StorageError
+from werkzeug.exceptions import ServiceUnavailable
 
 from .audit import log_event
 from .browsers import known_browser
+from .errors import http_error_as_json
 from .models import find_user, login_name
 from .sessions import digest, session_record
 from .tokens import password_fingerprint
 from .validation import canonical_email, json_string
 
 TRY_LATER = "try again later"
+RETRY_AFTER_STORAGE_ERROR = 30  # seconds: long enough for Redis to restart, short enough for a person
 
 
 def init_limits(app):
@@ -29,6 +33,7 @@ def init_limits(app):
     process would run with the settings of the app built last."""
     limiter = app.extensions["rate_limits"] = Limiter(get_remote_address, app=app)  # the app keeps it alive
     limit = partial(make_limit, limiter)
+    app.register_error_handler(StorageError, counters_unreachable)  # Redis down: a 503, below
     protect(app, "auth.login",
             limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address, "too many logins from your address",
                   exempt_when=known_browser),
@@ -84,6 +89,17 @@ def account_key():
     """The account this request's session belongs to, however many sessions it has."""
     record = session_record()
     return f"user:{record.user_id}" if record else f"address:{get_remote_address()}"
+
+
+def counters_unreachable(error):
+    """The limiter's storage (Redis in production) can't be reached: a 503,
+    not a 500, and no attempt goes uncounted. Failing open would give a
+    password guesser unlimited tries for as long as Redis is down, and taking
+    Redis down may be within an attacker's reach. The routes without a limit
+    keep working."""
+    current_app.logger.error("rate limit storage unreachable: %s", error)
+    return http_error_as_json(ServiceUnavailable(f"the rate limits can't be checked just now: {TRY_LATER}",
+                                                 retry_after=RETRY_AFTER_STORAGE_ERROR))
 
 
 def log_rate_limit_hit(request_limit):

@@ -5,7 +5,7 @@ import pytest
 from authapp import auth, create_app
 from authapp.extensions import db
 from authapp.models import User
-from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, free_port, held_at_a_barrier, wait_for_mail
 
 WRONG = "wrong password, again"
 
@@ -186,3 +186,21 @@ def test_storage_comes_from_the_environment(monkeypatch):
     config = create_app("testing", RATELIMIT_ENABLED=False).config
     assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/0"
     assert config["TRUSTED_PROXY_COUNT"] == 2
+
+
+def test_when_the_counters_cannot_be_reached_limited_routes_answer_a_json_503_and_let_nobody_in(app, alice):
+    """Fail closed: while Redis is down, no login is tried uncounted (an attacker
+    who can take Redis down would get unlimited guesses). A real refused
+    connection: a loopback port where nothing listens."""
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    broken = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                        RATELIMIT_STORAGE_URI=unreachable)
+    browser = broken.test_client()
+    response = login(browser, PASSWORD)
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "the rate limits can't be checked just now: try again later"}
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Set-Cookie" not in response.headers and browser.get("/auth/me").status_code == 401
+    forgot = browser.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    assert forgot.status_code == 503 and forgot.is_json
+    assert browser.get("/").status_code == 200  # routes without a limit don't need the counters

@@ -7,8 +7,11 @@ from flask import current_app, request
 
 from .models import login_name
 
-# INFO and up, whatever the root logger's level: these lines are the point.
-logging.getLogger("authapp.audit").setLevel(logging.INFO)
+
+def init_audit(app):
+    """INFO and up, whatever the root logger's level: these lines are the point.
+    Set when an app is built, not at import: importing a module changes nothing."""
+    app.logger.getChild("audit").setLevel(logging.INFO)
 
 
 def pseudonym(identifier):

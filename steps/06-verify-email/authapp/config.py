@@ -55,6 +55,8 @@ class Config:
     # several workers or servers, use a shared store such as redis://.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to retry (Retry-After)
+    # Redis down: its errors arrive as one kind, limits' StorageError (limits.py answers it).
+    RATELIMIT_STORAGE_OPTIONS = {"wrap_exceptions": True}
     # Logins (limits.py explains the design). From browsers that haven't logged
     # in to the account before: per client address, and per name typed, so that
     # a botnet still gets 20 guesses an hour at one name. A known browser has an
@@ -76,6 +78,10 @@ class Config:
     # A change of email asks for the password and mails two addresses: a stolen
     # session gets few guesses, and nobody can use us to flood a mailbox.
     CHANGE_EMAIL_LIMIT_PER_ACCOUNT = "5 per hour"
+    CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL = "3 per hour"  # one count per mailbox, however many accounts aim at it
+    # A verification link asks for the account's password: as many tries as a
+    # login name gets, counted per account however many links it has.
+    VERIFY_LIMIT_PER_ACCOUNT = "20 per hour"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 

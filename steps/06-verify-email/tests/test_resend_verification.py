@@ -31,7 +31,7 @@ def test_only_an_account_waiting_for_verification_gets_a_new_link(client, plain_
     (mail,) = inbox.messages[before:]
     assert mail["To"] == "alice@example.com"
     token = mail.get_content().split("verify-email?token=")[1].split()[0]
-    assert plain_client.post("/auth/verify-email", json={"token": token}).status_code == 200
+    assert plain_client.post("/auth/verify-email", json={"token": token, "password": PASSWORD}).status_code == 200
     assert plain_client.post("/auth/login", json={"username": "alice", "password": PASSWORD}).status_code == 200
 
 

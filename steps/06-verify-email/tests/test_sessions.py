@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.exc import IntegrityError
 
 from authapp.extensions import db
@@ -172,6 +172,17 @@ def test_the_database_enforces_foreign_keys(app):
         db.session.add(UserSession(id="0" * 64, user_id=12345))
         with pytest.raises(IntegrityError):
             db.session.commit()
+
+
+def test_foreign_keys_are_on_for_this_apps_database_only(app):
+    """The app switches SQLite's foreign keys on for its own engine, and for no
+    other engine in the process (an import must not change other programs)."""
+    with app.app_context(), db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":  # PostgreSQL has no switch: always on
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    another_program = create_engine("sqlite://")
+    with another_program.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
 
 
 def test_deleting_a_user_deletes_their_sessions(app, client, alice):

@@ -166,13 +166,10 @@ def proves_second_factor(user, field, value):
 @login_required
 def disable():
     data = json_object()
-    (password,) = required_strings(data, "password")
-    field, value = second_factor(data)
-    require_password(password)
+    second_factor(data)  # this route always takes a code: a missing one is a 400, even when it is off
+    require_proof(data)
     if not g.user.two_factor_enabled:
         raise Conflict("two-factor authentication is already off")
-    if not proves_second_factor(g.user, field, value):
-        raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
     totp.turn_off(g.user)
     forget_codes(g.user)
     db.session.commit()
@@ -186,6 +183,26 @@ def disable():
 # --8<-- [end:disable]
 
 
-def require_password(password):
+# --8<-- [start:proof]
+def require_proof(data, password_field="password"):
+    """The one proof that every change to how this account is reached or
+    recovered asks for (ASVS 5.0 V7.5.1, full re-authentication): the password
+    and, with two-factor on, a current code or a recovery code. Turning
+    two-factor off, changing the email and changing the password all call it:
+    else a thief with a session and the password could move the address and
+    the password, and the owner's phone would guard nothing."""
+    (password,) = required_strings(data, password_field)
+    factor = second_factor(data) if g.user.two_factor_enabled else None
+    require_password(password, password_field)
+    if factor and not proves_second_factor(g.user, *factor):
+        field, _ = factor
+        raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
+
+
+WRONG_PASSWORD = {"password": "is not your password", "current_password": "is not your current password"}
+
+
+def require_password(password, field="password"):
     if not g.user.check_password(password):
-        raise FieldErrors("wrong password", {"password": "is not your password"}, code=Forbidden.code)
+        raise FieldErrors("wrong password", {field: WRONG_PASSWORD[field]}, code=Forbidden.code)
+# --8<-- [end:proof]

@@ -95,8 +95,8 @@ class VerifyingClient(FlaskClient):
     app.test_client() behave like that user: after a 201 from /auth/register,
     they read the mail the app really sent (and take it out of the inbox, so
     tests about other mails see only those), then post its token to
-    /auth/verify-email. The tests of what happens before the click use
-    `plain_client`."""
+    /auth/verify-email with the password just registered. The tests of what
+    happens before the click use `plain_client`."""
 
     def __init__(self, *args, inbox, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,10 +105,10 @@ class VerifyingClient(FlaskClient):
     def open(self, *args, **kwargs):
         response = super().open(*args, **kwargs)
         if response.request.path == "/auth/register" and response.status_code == 201:
-            self.follow_verification_link(response.get_json()["user"]["email"])
+            self.follow_verification_link(response.get_json()["user"]["email"], kwargs["json"]["password"])
         return response
 
-    def follow_verification_link(self, email):
+    def follow_verification_link(self, email, password):
         wait_for_mail()
         found = [index for index, message in enumerate(self.inbox.messages)
                  if message["To"] == email and "/verify-email?token=" in message.get_content()]
@@ -116,7 +116,7 @@ class VerifyingClient(FlaskClient):
         message = self.inbox.messages.pop(found[-1])
         self.inbox.envelopes.pop(found[-1])
         token = message.get_content().split("token=")[1].split()[0]
-        response = self.post("/auth/verify-email", json={"token": token})
+        response = self.post("/auth/verify-email", json={"token": token, "password": password})
         assert response.status_code == 200, response.get_json()
 
 

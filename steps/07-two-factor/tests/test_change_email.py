@@ -25,8 +25,8 @@ def mailed_token(inbox, to=NEW, kind="verify-email"):
     return mails_to(inbox, to)[-1].get_content().split(f"/{kind}?token=")[1].split()[0]
 
 
-def verify(browser, token):
-    return browser.post("/auth/verify-email", json={"token": token})
+def verify(browser, token, password=PASSWORD):
+    return browser.post("/auth/verify-email", json={"token": token, "password": password})
 
 
 def my_email(browser):
@@ -140,3 +140,32 @@ def test_of_two_pending_changes_only_one_can_happen(client, alice, inbox):
     assert verify(client, first).status_code == 400
     assert my_email(client) == "second@example.com"
 
+
+
+@pytest.mark.contract
+def test_a_link_to_someone_elses_mailbox_cannot_move_the_account_there(app, client, alice, inbox):
+    # Alice (the account here) asks to move to Bob's address; Bob gets the
+    # link and follows it with what he knows. Without the account's password,
+    # Bob's address never becomes hers, and Bob can still register with it.
+    bob = "bob@example.com"
+    change(client, bob)
+    assert verify(app.test_client(), mailed_token(inbox, to=bob), password="bob's own password").status_code == 403
+    assert my_email(client) == "alice@example.com"
+    registered = app.test_client().post("/auth/register", json={"username": "bob", "email": bob, "password": PASSWORD})
+    assert registered.status_code == 201
+
+
+@pytest.mark.contract
+def test_a_used_link_stays_used_when_the_address_comes_back(app, client, alice, inbox):
+    # Alice moves to B, then back to A, within the link's 24 hours. Whoever
+    # reads B's mailbox still has its used link: it must not move her again.
+    change(client)
+    to_b = mailed_token(inbox)
+    assert verify(client, to_b).status_code == 200
+    wait_for_mail()  # the notice to the old address is in, so the newest mail to it is the next link
+    change(client, "alice@example.com")
+    assert verify(client, mailed_token(inbox, to="alice@example.com")).status_code == 200
+    again = verify(app.test_client(), to_b)
+    assert again.status_code == 400
+    assert again.get_json()["fields"] == {"token": "is invalid, expired or already used"}
+    assert my_email(client) == "alice@example.com"

@@ -61,5 +61,5 @@ def test_a_user_made_here_verifies_the_address_like_everyone_else(runner, plain_
     wait_for_mail()
     (mail,) = inbox.messages
     token = mail.get_content().split("verify-email?token=")[1].split()[0]
-    assert plain_client.post("/auth/verify-email", json={"token": token}).status_code == 200
+    assert plain_client.post("/auth/verify-email", json={"token": token, "password": PASSWORD}).status_code == 200
     assert plain_client.post("/auth/login", json=login).status_code == 200

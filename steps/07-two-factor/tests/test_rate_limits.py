@@ -5,7 +5,7 @@ import pytest
 from authapp import auth, create_app
 from authapp.extensions import db
 from authapp.models import User
-from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, free_port, held_at_a_barrier, wait_for_mail
 
 WRONG = "wrong password, again"
 
@@ -161,9 +161,10 @@ def test_email_changes_are_limited_per_account(app, client, alice):
     login(client, PASSWORD)
     other = app.test_client()
     login(other, PASSWORD)
-    for browser in (client, other, client, other, client):
+    for number, browser in enumerate((client, other, client, other, client)):
+        # Each to another address: the count per new address (below) never comes into it.
         response = browser.post("/auth/change-email", json={"password": "a wrong guess, again",
-                                                            "new_email": "alice@new.example"})
+                                                            "new_email": f"alice{number}@new.example"})
         assert response.status_code == 403
     response = other.post("/auth/change-email", json={"password": PASSWORD, "new_email": "alice@new.example"})
     assert response.status_code == 429
@@ -220,3 +221,78 @@ def test_storage_comes_from_the_environment(monkeypatch):
     config = create_app("testing", RATELIMIT_ENABLED=False).config
     assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/0"
     assert config["TRUSTED_PROXY_COUNT"] == 2
+
+
+def test_when_the_counters_cannot_be_reached_limited_routes_answer_a_json_503_and_let_nobody_in(app, alice):
+    """Fail closed: while Redis is down, no login is tried uncounted (an attacker
+    who can take Redis down would get unlimited guesses). A real refused
+    connection: a loopback port where nothing listens."""
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    broken = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                        RATELIMIT_STORAGE_URI=unreachable)
+    browser = broken.test_client()
+    response = login(browser, PASSWORD)
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "the rate limits can't be checked just now: try again later"}
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Set-Cookie" not in response.headers and browser.get("/auth/me").status_code == 401
+    forgot = browser.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    assert forgot.status_code == 503 and forgot.is_json
+    assert browser.get("/").status_code == 200  # routes without a limit don't need the counters
+
+
+@pytest.mark.contract
+def test_a_verification_links_password_gets_as_few_guesses_as_a_login_name(plain_client, inbox):
+    # Whoever holds a link (a mistyped new address's owner, say) must not get
+    # more guesses at the account's password than login allows, from any number of addresses.
+    plain_client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
+    wait_for_mail()
+    token = inbox.messages[-1].get_content().split("verify-email?token=")[1].split()[0]
+    for number in range(20):
+        guess = plain_client.post("/auth/verify-email", json={"token": token, "password": f"guess number {number}"},
+                                  environ_base={"REMOTE_ADDR": f"203.0.113.{number}"})
+        assert guess.status_code == 403
+    right = plain_client.post("/auth/verify-email", json={"token": token, "password": PASSWORD},
+                              environ_base={"REMOTE_ADDR": "198.51.100.99"})
+    assert right.status_code == 429
+    assert right.get_json() == {"error": "too many tries for this account: try again later"}
+
+
+def three_accounts_logged_in(app):
+    browsers = []
+    for name in ("alice", "bob", "carol"):
+        browser = app.test_client()
+        browser.post("/auth/register", json={"username": name, "email": f"{name}@example.com", "password": PASSWORD})
+        assert login(browser, PASSWORD, username=name).status_code == 200
+        browsers.append(browser)
+    return browsers
+
+
+def change_to_victim(browser, spelling="victim@example.com"):
+    return browser.post("/auth/change-email", json={"password": PASSWORD, "new_email": spelling})
+
+
+def confirmations_to_victim(inbox):
+    wait_for_mail()
+    return [message for message in inbox.messages if message["To"] == "victim@example.com"]
+
+
+@pytest.mark.contract
+def test_three_accounts_cannot_flood_one_mailbox_with_confirmation_links(app, inbox):
+    # Each account is within its own limit; the mailbox they aim at counts them all.
+    alice, bob, carol = three_accounts_logged_in(app)
+    assert [change_to_victim(browser).status_code for browser in (alice, bob, carol)] == [202] * 3
+    refused = change_to_victim(alice, " Victim@Example.COM")
+    assert refused.status_code == 429
+    assert refused.get_json() == {"error": "too many confirmation mails for this address: try again later"}
+    assert len(confirmations_to_victim(inbox)) == 3
+
+
+def test_confirmation_mails_sent_at_one_instant_cannot_outrun_the_mailbox_limit(app, inbox, monkeypatch):
+    # Six requests from three accounts, held inside the view until all six are
+    # there: only a count made on arrival stops the fourth.
+    browsers = three_accounts_logged_in(app)
+    held_at_a_barrier(monkeypatch, User, "check_password", 6)
+    statuses = all_at_once(*[lambda browser=browser: change_to_victim(browser) for browser in browsers * 2])
+    assert sorted(statuses) == [202] * 3 + [429] * 3
+    assert len(confirmations_to_victim(inbox)) == 3

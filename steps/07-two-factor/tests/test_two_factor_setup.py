@@ -207,3 +207,41 @@ def test_a_new_key_goes_in_front_and_the_old_one_still_decrypts(app, client, sec
     client.post("/auth/logout")
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     assert client.post("/auth/login/2fa", json={"code": code(secret, 1)}).status_code == 200
+
+
+
+MALLORY = {"username": "mallory", "email": "alice@example.com", "password": "tangerine bicycle umbrella"}
+
+
+def newest_link(inbox, kind):
+    wait_for_mail()
+    bodies = [message.get_content() for message in reversed(inbox.messages)]
+    return next(body for body in bodies if f"/{kind}?token=" in body).split(f"/{kind}?token=")[1].split()[0]
+
+
+def log_in(browser, who, password):
+    return browser.post("/auth/login", json={"username": who, "password": password})
+
+
+@pytest.mark.contract
+def test_a_squatter_never_turns_two_factor_on_for_the_owners_address(app, plain_client, inbox):
+    # Mallory registers with Alice's address; Alice, refused (409), asks for a
+    # new link and follows it with her own password: no help to Mallory.
+    assert plain_client.post("/auth/register", json=MALLORY).status_code == 201
+    alice = app.test_client()
+    assert alice.post("/auth/register", json=ALICE).status_code == 409
+    alice.post("/auth/resend-verification", json={"email": "alice@example.com"})
+    token = newest_link(inbox, "verify-email")
+    assert alice.post("/auth/verify-email", json={"token": token, "password": PASSWORD}).status_code == 403
+    # Mallory, with her password only, gets no session, so no second factor of hers.
+    assert log_in(plain_client, "mallory", MALLORY["password"]).status_code == 403
+    assert setup(plain_client, MALLORY["password"]).status_code == 401
+    # Alice resets as the mail says: her password alone logs her in, Mallory's nothing.
+    alice.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    new = "a brand new passphrase"
+    reset = alice.post("/auth/reset-password", json={"token": newest_link(inbox, "reset-password"), "password": new})
+    assert reset.status_code == 200
+    login = log_in(alice, "alice@example.com", new)
+    assert login.status_code == 200 and "two_factor_required" not in login.get_json()
+    assert status(alice)["enabled"] is False
+    assert log_in(plain_client, "mallory", MALLORY["password"]).status_code == 401

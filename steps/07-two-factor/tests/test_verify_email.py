@@ -29,8 +29,8 @@ def mailed_token(inbox, to="alice@example.com", kind="verify-email"):
     return body.split(f"/{kind}?token=")[1].split()[0]
 
 
-def verify(browser, token):
-    return browser.post("/auth/verify-email", json={"token": token})
+def verify(browser, token, password=PASSWORD):
+    return browser.post("/auth/verify-email", json={"token": token, "password": password})
 
 
 def login(browser, password=PASSWORD, username="alice"):
@@ -180,6 +180,41 @@ def test_the_owner_of_a_squatted_address_takes_the_account_back(app, plain_clien
     assert reset.status_code == 200
     assert login(alice, "a brand new passphrase", username="alice@example.com").status_code == 200
     assert login(plain_client, squat["password"], username="mallory").status_code == 401
+
+
+SQUAT = {"username": "mallory", "email": "alice@example.com", "password": "tangerine bicycle umbrella"}
+
+
+@pytest.mark.contract
+def test_a_link_needs_the_password_of_the_account_it_verifies(plain_client, waiting, inbox):
+    token = mailed_token(inbox)
+    wrong = verify(plain_client, token, password="whoever reads the mail")
+    assert wrong.status_code == 403
+    assert wrong.get_json()["fields"] == {"password": "is not the password of this account"}
+    assert login(plain_client).status_code == 403  # still waiting
+    assert verify(plain_client, token).status_code == 200  # a wrong password doesn't use the link up
+
+
+@pytest.mark.contract
+def test_the_owner_of_a_squatted_address_never_verifies_the_squatters_account(app, plain_client, inbox):
+    # Mallory registers with Alice's address; Alice can't register, asks for a
+    # new link as the client offers, and follows it with what she knows.
+    assert plain_client.post("/auth/register", json=SQUAT).status_code == 201
+    alice = app.test_client()
+    assert alice.post("/auth/register", json=ALICE).status_code == 409
+    assert alice.post("/auth/resend-verification", json={"email": "alice@example.com"}).status_code == 202
+    assert verify(alice, mailed_token(inbox), password=PASSWORD).status_code == 403
+    newest = inbox.messages[-1].get_content()
+    assert "the account mallory" in newest and "'forgot password'" in newest  # says whose, and how to take it
+    # So Mallory still can't log in: no session, nothing added to the account.
+    assert login(plain_client, SQUAT["password"], username="mallory").status_code == 403
+    # Alice does what the mail says, and the account is hers alone.
+    alice.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    reset = alice.post("/auth/reset-password", json={"token": mailed_token(inbox, kind="reset-password"),
+                                                      "password": "a brand new passphrase"})
+    assert reset.status_code == 200
+    assert login(alice, "a brand new passphrase", username="alice@example.com").status_code == 200
+    assert login(plain_client, SQUAT["password"], username="mallory").status_code == 401
 
 
 def test_without_a_mail_server_the_link_is_printed_for_the_learner(app, plain_client, capsys):

@@ -7,9 +7,11 @@ asked for it, and only for PASSKEY_CEREMONY_MAX_AGE. As for sessions, the
 browser's cookie holds a random token and the table holds its SHA-256, next
 to the challenge.
 """
+import math
 import secrets
 
 from flask import current_app, session
+from werkzeug.exceptions import ServiceUnavailable
 
 from .extensions import db
 from .models import PasskeyChallenge, utcnow
@@ -25,11 +27,25 @@ def start_ceremony(purpose, challenge, user=None, user_handle=None, name=None):
     db.session.execute(db.delete(PasskeyChallenge).where(PasskeyChallenge.created_at < utcnow() - max_age()))
     if isinstance(previous := session.get(COOKIE_KEY), str):
         db.session.execute(db.delete(PasskeyChallenge).where(PasskeyChallenge.id == digest(previous)))
+    refuse_when_full()
     token = secrets.token_urlsafe(32)
     db.session.add(PasskeyChallenge(id=digest(token), purpose=purpose, challenge=challenge,
                                     user_id=user.id if user else None, user_handle=user_handle, name=name))
     db.session.commit()
     session[COOKIE_KEY] = token
+
+
+def refuse_when_full():
+    """A flood from many addresses outruns the limit per address, and each
+    request for options stores a row: past PASSKEY_CEREMONIES_MAX live ones,
+    new ceremonies wait for old ones to expire (a 503 that says how long).
+    Evicting live ones instead would let the flood cancel real users' logins."""
+    kept, oldest = db.session.execute(
+        db.select(db.func.count(), db.func.min(PasskeyChallenge.created_at))).one()
+    if kept >= current_app.config["PASSKEY_CEREMONIES_MAX"]:
+        db.session.commit()  # the expired ones deleted above stay deleted
+        wait = math.ceil((oldest + max_age() - utcnow()).total_seconds())
+        raise ServiceUnavailable("too many passkey ceremonies in progress: try again later", retry_after=max(wait, 1))
 
 
 # --8<-- [start:take]

@@ -58,6 +58,8 @@ class Config:
     # several workers or servers, use a shared store such as redis://.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to retry (Retry-After)
+    # Redis down: its errors arrive as one kind, limits' StorageError (limits.py answers it).
+    RATELIMIT_STORAGE_OPTIONS = {"wrap_exceptions": True}
     # Logins (limits.py explains the design). From browsers that haven't logged
     # in to the account before: per client address, and per name typed, so that
     # a botnet still gets 20 guesses an hour at one name. A known browser has an
@@ -79,6 +81,10 @@ class Config:
     # A change of email asks for the password and mails two addresses: a stolen
     # session gets few guesses, and nobody can use us to flood a mailbox.
     CHANGE_EMAIL_LIMIT_PER_ACCOUNT = "5 per hour"
+    CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL = "3 per hour"  # one count per mailbox, however many accounts aim at it
+    # A verification link asks for the account's password: as many tries as a
+    # login name gets, counted per account however many links it has.
+    VERIFY_LIMIT_PER_ACCOUNT = "20 per hour"
     # Two-factor authentication (two_factor.py, totp.py). A TOTP secret must stay
     # readable (the server computes the codes from it), so it can't be hashed:
     # it is encrypted with this key (Fernet), which lives in the environment,
@@ -114,6 +120,10 @@ class Config:
     # Between the options and the answer: the W3C's suggested time for the user
     # to unlock the authenticator. The browser is told the same.
     PASSKEY_CEREMONY_MAX_AGE = timedelta(minutes=5)
+    # Ceremonies kept at once, every browser's (ceremonies.py): a flood from many
+    # addresses outruns the limit per address. 10,000 rows are a few megabytes,
+    # and 33 passkey logins started each second for 5 minutes.
+    PASSKEY_CEREMONIES_MAX = 10_000
     # An answer from an authenticator carries its key and, maybe, certificates:
     # more than MAX_CONTENT_LENGTH, on these routes only.
     PASSKEY_MAX_CONTENT_LENGTH = 16 * 1024

@@ -4,7 +4,7 @@ import sqlite3
 from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -19,15 +19,20 @@ class Base(DeclarativeBase):
     })
 
 
-@event.listens_for(Engine, "connect")
-def enforce_foreign_keys(dbapi_connection, connection_record):
-    """SQLite checks FOREIGN KEY rules, ON DELETE CASCADE included, only on a
-    connection that asks for it. Without this, deleting a user would leave
-    their sessions behind."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 cors = CORS()
+
+
+def enforce_foreign_keys(app):
+    """SQLite checks FOREIGN KEY rules, ON DELETE CASCADE included, only on a
+    connection that asks for it. Without this, deleting a user would leave
+    their sessions behind. Only this app's engine listens: other programs in
+    the same process keep SQLite's own default."""
+    with app.app_context():
+        event.listen(db.engine, "connect", switch_foreign_keys_on)
+
+
+def switch_foreign_keys_on(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):  # PostgreSQL always enforces them
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")

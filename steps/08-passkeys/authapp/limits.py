@@ -12,15 +12,19 @@ from functools import partial
 from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import StorageError
+from werkzeug.exceptions import ServiceUnavailable
 
 from .audit import log_event
 from .browsers import known_browser, read_cookie_for
+from .errors import http_error_as_json
 from .models import find_user, login_name
 from .sessions import digest, pending_login, session_record
-from .tokens import password_fingerprint
+from .tokens import password_fingerprint, read_verify_token
 from .validation import canonical_email, json_string
 
 TRY_LATER = "try again later"
+RETRY_AFTER_STORAGE_ERROR = 30  # seconds: long enough for Redis to restart, short enough for a person
 
 
 def init_limits(app):
@@ -29,6 +33,7 @@ def init_limits(app):
     process would run with the settings of the app built last."""
     limiter = app.extensions["rate_limits"] = Limiter(get_remote_address, app=app)  # the app keeps it alive
     limit = partial(make_limit, limiter)
+    app.register_error_handler(StorageError, counters_unreachable)  # Redis down: a 503, below
     protect(app, "auth.login",
             limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address, "too many logins from your address",
                   exempt_when=known_browser),
@@ -45,8 +50,13 @@ def init_limits(app):
     protect(app, "verification.resend_verification",
             limit("RESEND_LIMIT_PER_ADDRESS", get_remote_address, "too many verification requests from your address"),
             limit("RESEND_LIMIT_PER_EMAIL", email_key, "too many verification requests for this email"))
+    protect(app, "verification.verify_email",
+            limit("VERIFY_LIMIT_PER_ACCOUNT", link_account_key, "too many tries for this account",
+                  exempt_when=lambda: not link_account_key()))  # a forged link costs no hash: the view says 400
     protect(app, "verification.change_email",
-            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"))
+            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"),
+            limit("CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL", partial(email_key, "new_email"),
+                  "too many confirmation mails for this address"))
     # The second factor at login: per password entry, and per account as for
     # passwords, with the known browsers' own allowance (no lockout by someone
     # who has only the password), which all of the account's known browsers share.
@@ -102,11 +112,18 @@ def browser_key():
     return f"browser:{known_browser()}"
 
 
-def email_key():
+def email_key(field="email"):
     """The mailbox, as forgot-password will look it up: "alice@ｅxample.com" (a
     full-width letter) is the same mailbox as "alice@example.com"."""
-    typed = json_string("email")
-    return f"email:{digest(canonical_email(typed) or login_name(typed))}"
+    typed = json_string(field)
+    return f"{field}:{digest(canonical_email(typed) or login_name(typed))}"
+
+
+def link_account_key():
+    """The account a verification link names: a link asks for its password, which
+    must get no more guesses there than at login, however many links there are."""
+    found = read_verify_token(json_string("token"))
+    return f"link-user:{found[0].id}" if found else ""
 
 
 def account_key():
@@ -139,6 +156,17 @@ def pending_browser_key():
     number of cookies someone holds doesn't multiply the guesses at a code."""
     pending = pending_login()
     return f"known-browsers:{pending.user_id}" if pending else f"address:{get_remote_address()}"
+
+
+def counters_unreachable(error):
+    """The limiter's storage (Redis in production) can't be reached: a 503,
+    not a 500, and no attempt goes uncounted. Failing open would give a
+    password guesser unlimited tries for as long as Redis is down, and taking
+    Redis down may be within an attacker's reach. The routes without a limit
+    keep working."""
+    current_app.logger.error("rate limit storage unreachable: %s", error)
+    return http_error_as_json(ServiceUnavailable(f"the rate limits can't be checked just now: {TRY_LATER}",
+                                                 retry_after=RETRY_AFTER_STORAGE_ERROR))
 
 
 def log_rate_limit_hit(request_limit):

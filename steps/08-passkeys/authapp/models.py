@@ -71,16 +71,18 @@ class User(db.Model):
             .values(password_hash=hash_password(password)))
         return updated.rowcount == 1
 
-    def prove_email(self, old_email, new_email):
+    def prove_email(self, old_email, new_email, password):
         """Make `new_email` this account's verified address, as one conditional
         UPDATE that matches only while the account still has `old_email` and
-        hasn't proven `new_email` yet: of two requests racing with one link, the
-        database lets one win. True if this one did. (For a new account both
-        addresses are the same; for a change of email they differ.)"""
-        not_done_yet = or_(User.email != new_email, User.email_verified.is_(False))
+        the hash loaded with this user: of two requests racing with one link,
+        the database lets one win. True if this one did. (For a new account both
+        addresses are the same; for a change of email they differ.)
+        It stores a new hash of the same password (a new salt): every link
+        carries the old hash's fingerprint, so none made before works again,
+        even once the address has gone A -> B -> A."""
         updated = db.session.execute(
-            db.update(User).where(User.id == self.id, User.email == old_email, not_done_yet)
-            .values(email=new_email, email_verified=True))
+            db.update(User).where(User.id == self.id, User.email == old_email, User.password_hash == self.password_hash)
+            .values(email=new_email, email_verified=True, password_hash=hash_password(password)))
         return updated.rowcount == 1
 
     @property

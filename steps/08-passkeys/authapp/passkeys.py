@@ -12,6 +12,8 @@ the answers: their binary formats, the signature, the origin and the RP ID.
     GET    /auth/passkeys                                          this account's passkeys
     DELETE /auth/passkeys/<id>              {"password"}           204
 """
+import unicodedata
+
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 from webauthn import (
@@ -46,7 +48,7 @@ from .extensions import db
 from .mail import send_mail
 from .models import Passkey, User, utcnow
 from .sessions import login_required, revoke_sessions, start_session
-from .two_factor import proves_second_factor, require_password, second_factor
+from .two_factor import require_password, require_proof
 from .validation import json_object, no_form_body, required_strings
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
@@ -76,18 +78,14 @@ def list_passkeys():
 @login_required
 def register_options():
     data = json_object()
-    (password,) = required_strings(data, "password")
     name = passkey_name(data)
-    require_password(password)  # a session left open on a shared computer must not add a way in
     mine = passkeys_of(g.user)
-    if len(mine) >= current_app.config["PASSKEYS_PER_ACCOUNT"]:
+    if len(mine) >= current_app.config["PASSKEYS_PER_ACCOUNT"]:  # before the proof: it would use up a code
         raise Conflict(f"an account can have {len(mine)} passkeys at most: remove one first")
-    if g.user.two_factor_enabled:
-        # A passkey logs in without the code (login_verify): adding one takes the
-        # code too, as turning two-factor off does, or the password would skip it.
-        field, value = second_factor(data)
-        if not proves_second_factor(g.user, field, value):
-            raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
+    # A session left open on a shared computer must not add a way in: the password
+    # again and, with two-factor on, a code, since a passkey logs in without one
+    # (login_verify). The proof every such change asks for (two_factor.py).
+    require_proof(data)
     options = generate_registration_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"], rp_name=current_app.config["WEBAUTHN_RP_NAME"],
         user_name=g.user.username,
@@ -256,7 +254,22 @@ def passkey_name(data):
     (name,) = required_strings(data, "name")
     if not 0 < len(name.strip()) <= NAME_MAX_LENGTH:
         raise FieldErrors("some fields are invalid", {"name": f"must be at most {NAME_MAX_LENGTH} characters"})
+    if not one_plain_line(name.strip()):
+        raise FieldErrors("some fields are invalid", {"name": NOT_ONE_PLAIN_LINE})
     return name.strip()
+
+
+NOT_ONE_PLAIN_LINE = "must be one line of text: no line breaks, control or text-direction characters"
+# Unicode's explicit directional formatting characters (UAX #9, section 2): the
+# text after one is shown in another order than it is stored ("Trojan Source").
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def one_plain_line(text):
+    """The name goes into the owner's mails and onto her list of passkeys: a line
+    break there would let its author write lines of our notice ("no action
+    needed"), a direction character reorder them. Accents and emoji are fine."""
+    return not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS for char in text)
 
 
 def read_answer(parse):

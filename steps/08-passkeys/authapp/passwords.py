@@ -1,6 +1,5 @@
 """Forgot, reset and change password."""
 from flask import Blueprint, current_app, g
-from werkzeug.exceptions import Forbidden
 
 from .audit import log_event
 from .browsers import remember_browser
@@ -10,6 +9,7 @@ from .mail import send_mail
 from .models import User
 from .sessions import login_required, revoke_sessions, start_session
 from .tokens import make_reset_token, user_for_reset_token
+from .two_factor import require_proof
 from .validation import canonical_email, email_problem, json_object, password_problem, required_strings
 
 bp = Blueprint("passwords", __name__, url_prefix="/auth")
@@ -69,11 +69,10 @@ def reset_password():
 @bp.post("/change-password")
 @login_required
 def change_password():
-    current, new = required_strings(json_object(), "current_password", "new_password")
-    if not g.user.check_password(current):
-        raise FieldErrors("wrong password", {"current_password": "is not your current password"},
-                          code=Forbidden.code)
-    require_good_password("new_password", new, g.user)
+    data = json_object()
+    _, new = required_strings(data, "current_password", "new_password")
+    require_good_password("new_password", new, g.user)  # first: a refused new password uses up no code
+    require_proof(data, "current_password")  # with two-factor on, a code too (two_factor.py)
     g.user.set_password(new)
     revoke_sessions(g.user)  # whoever knew the old password is logged out everywhere...
     start_session(g.user)  # ...and this browser gets a new session id (commits it all)

@@ -12,6 +12,7 @@ from .models import User
 from .passwords import nobody
 from .sessions import login_required
 from .tokens import make_verify_token, read_verify_token
+from .two_factor import require_proof
 from .validation import canonical_email, email_problem, json_object, required_strings
 
 bp = Blueprint("verification", __name__, url_prefix="/auth")
@@ -19,27 +20,34 @@ bp = Blueprint("verification", __name__, url_prefix="/auth")
 RESEND_ANSWER = {"message": "if that email belongs to an account waiting for verification, a new link is on its way"}
 
 
+# --8<-- [start:verify]
 def send_verification_mail(user, new_email=None, really=True):
     """Mail the link that proves `new_email` (default: the account's own address)."""
     token = make_verify_token(user, new_email)
     link = f"{current_app.config['FRONTEND_URL'].rstrip('/')}/verify-email?token={token}"
     hours = current_app.config["VERIFY_TOKEN_MAX_AGE"] // 3600
     what = f"make {new_email} the address of" if new_email else "confirm the address of"
+    # Someone else may have registered with this address: tell its owner how to take the account.
+    yours = "" if new_email else "If the address is yours but the account isn't, 'forgot password' makes it yours.\n"
     send_mail(new_email or user.email, "Confirm your email address",
               f"Someone, hopefully you, wants to {what} the account {user.username}.\n\n"
-              f"Confirm it here within {hours} hours:\n{link}\n\n"
-              "If it wasn't you, ignore this mail: nothing changes without this link.\n", really=really)
+              f"Confirm it here within {hours} hours, with the account's password:\n{link}\n\n"
+              f"If it wasn't you, ignore this mail: nothing changes without this link.\n{yours}", really=really)
 
 
 @bp.post("/verify-email")
 def verify_email():
-    (token,) = required_strings(json_object(), "token")
+    token, password = required_strings(json_object(), "token", "password")
     found = read_verify_token(token)
     if found is None:
         raise invalid_link()
     user, old_email, new_email = found
+    # The link proves the mailbox, the password whose account it is: else the owner
+    # of an address someone else registered would verify their account.
+    if not user.check_password(password):
+        raise FieldErrors("wrong password", {"password": "is not the password of this account"}, code=Forbidden.code)
     try:
-        proven = user.prove_email(old_email, new_email)
+        proven = user.prove_email(old_email, new_email, password)
         db.session.commit()
     except IntegrityError:  # another account took the new address meanwhile: the database said no
         db.session.rollback()
@@ -52,6 +60,7 @@ def verify_email():
                   "If that wasn't you, write to us from this address: reset links now go to the new one.\n")
     log_event("email_verified" if old_email == new_email else "email_changed", user=user)
     return {"user": user.to_dict()}
+# --8<-- [end:verify]
 
 
 @bp.post("/resend-verification")
@@ -72,9 +81,9 @@ def resend_verification():
 @bp.post("/change-email")
 @login_required
 def change_email():
-    password, new_email = required_strings(json_object(), "password", "new_email")
-    if not g.user.check_password(password):
-        raise FieldErrors("wrong password", {"password": "is not your password"}, code=Forbidden.code)
+    data = json_object()
+    _, new_email = required_strings(data, "password", "new_email")
+    require_proof(data)  # with two-factor on, a code too: reset links follow the address (two_factor.py)
     if problem := email_problem(new_email):
         raise FieldErrors("some fields are invalid", {"new_email": problem})
     new_email = canonical_email(new_email)

@@ -1,5 +1,8 @@
 """Auth events are logged with a user id or a keyed hash, never a password or token."""
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,17 @@ def events(caplog):
 
 def audit_lines(events):
     return [record.getMessage() for record in events.records if record.name == "authapp.audit"]
+
+
+def test_building_the_app_turns_the_audit_lines_on_and_an_import_changes_nothing():
+    """create_app() sets the audit logger to INFO; importing authapp.audit alone
+    leaves every logger as it was (no process-wide side effect at import)."""
+    code = ("import logging, authapp.audit; before = logging.getLogger('authapp.audit').level; "
+            "from authapp import create_app; create_app('testing'); "
+            "print(before, logging.getLogger('authapp.audit').level)")
+    step = Path(__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, "-c", code], cwd=step, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == [str(logging.NOTSET), str(logging.INFO)]
 
 
 def test_the_whole_journey_is_logged_without_secrets(app, client, events, inbox):
@@ -74,13 +88,13 @@ def test_verification_and_email_changes_are_logged_without_tokens_or_addresses(c
     plain_client.post("/auth/resend-verification", json={"email": "alice@example.com"})
     wait_for_mail()
     tokens = [message.get_content().split("token=")[1].split()[0] for message in inbox.messages]
-    plain_client.post("/auth/verify-email", json={"token": tokens[-1]})
+    plain_client.post("/auth/verify-email", json={"token": tokens[-1], "password": PASSWORD})
     plain_client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     plain_client.post("/auth/change-email", json={"password": PASSWORD, "new_email": "alice@new.example"})
     wait_for_mail()
     (confirmation,) = [message for message in inbox.messages if message["To"] == "alice@new.example"]
     tokens.append(confirmation.get_content().split("token=")[1].split()[0])
-    plain_client.post("/auth/verify-email", json={"token": tokens[-1]})
+    plain_client.post("/auth/verify-email", json={"token": tokens[-1], "password": PASSWORD})
 
     lines = audit_lines(events)
     assert [line.split()[0] for line in lines] == [

@@ -9,7 +9,7 @@ REGISTER = {"username": "alice", "email": "alice@example.com", "password": "corr
 LOGIN = {"username": "alice", "password": "correct horse battery staple"}
 RESET = {"token": "a" * 40, "password": "a brand new passphrase"}
 BODIES = {"/auth/register": REGISTER, "/auth/login": LOGIN, "/auth/forgot-password": {"email": "alice@example.com"},
-          "/auth/reset-password": RESET, "/auth/verify-email": {"token": "a" * 40},
+          "/auth/reset-password": RESET, "/auth/verify-email": {"token": "a" * 40, "password": LOGIN["password"]},
           "/auth/resend-verification": {"email": "alice@example.com"}, "/auth/login/2fa": {"code": "123456"}}
 FIELDS = [(path, field) for path, body in BODIES.items() for field in body]
 

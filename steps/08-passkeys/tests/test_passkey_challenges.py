@@ -146,3 +146,26 @@ def test_old_challenges_are_deleted_and_the_database_keeps_a_digest_of_the_token
     with app.app_context():
         (row,) = db.session.scalars(db.select(PasskeyChallenge)).all()
         assert row.id == hashlib.sha256(cookie["passkey_ceremony"].encode()).hexdigest()
+
+
+def ceremonies_kept(app):
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(PasskeyChallenge))
+
+
+def test_a_flood_of_options_from_many_addresses_cannot_grow_the_table_without_bound(app):
+    """The limit per address stops one address, not a botnet whose every address
+    stays under it. A cap on the ceremonies kept at once stops them all: past
+    it, a JSON 503 that says when to come back, and the table grows no more."""
+    app.config["PASSKEY_CEREMONIES_MAX"] = 5  # 10,000 in the config: the same rule, quicker to reach
+    flood = [app.test_client().post("/auth/passkeys/login/options", environ_base={"REMOTE_ADDR": f"203.0.113.{n}"})
+             for n in range(1, 9)]
+    assert [response.status_code for response in flood] == [200] * 5 + [503] * 3
+    assert flood[-1].get_json() == {"error": "too many passkey ceremonies in progress: try again later"}
+    assert 0 < int(flood[-1].headers["Retry-After"]) <= 300  # when the oldest expires
+    assert ceremonies_kept(app) == 5
+    with app.app_context():  # five minutes later
+        db.session.execute(db.update(PasskeyChallenge).values(created_at=utcnow() - timedelta(minutes=6)))
+        db.session.commit()
+    assert app.test_client().post("/auth/passkeys/login/options").status_code == 200
+    assert ceremonies_kept(app) == 1

@@ -92,6 +92,37 @@ def test_a_new_passkey_is_stored_and_listed(app, alice, authenticator):
         assert b"PRIVATE" not in stored.public_key and len(stored.public_key) < 100
 
 
+FORGED = "\n\nNo action needed: a routine check.\n"  # within the 64 characters
+
+
+@pytest.mark.parametrize("name", [
+    f"phone{FORGED}", f"phone\r{FORGED}", "phone\u2028No action needed.", "phone\u0085No action needed.",
+    "\u202edeen noitca on :kcehc enituor", "phone \u2067no action needed\u2069", "tab\there"],
+    ids=["line feed", "carriage return", "line separator", "next line", "right-to-left override",
+         "right-to-left isolate", "tab"])
+def test_a_name_that_could_write_lines_or_reorder_the_notice_is_refused(alice, inbox, name):
+    """The passkey's name is quoted in the owner's "passkey added" mail: a thief
+    who adds one must not be able to write or reorder lines of that warning."""
+    response = options(alice, name=name)
+    assert response.status_code == 400
+    assert response.get_json()["fields"] == {
+        "name": "must be one line of text: no line breaks, control or text-direction characters"}
+    assert "challenge" not in response.get_json()
+    wait_for_mail()
+    assert [message for message in inbox.messages if "passkey" in message["Subject"]] == []
+
+
+def test_accents_and_emoji_are_fine_in_a_name_and_the_notice_quotes_it_on_one_line(alice, authenticator, inbox):
+    """Refusing controls must not refuse people's own names: accents and emoji
+    (a zero-width joiner included) are kept, on the notice's first line."""
+    name = "Téléphone de Zoë 👩‍💻"  # the emoji is two joined by a zero-width joiner: not a control
+    assert add_passkey(alice, authenticator, name=name).status_code == 201
+    wait_for_mail()
+    (mail,) = [message for message in inbox.messages if message["Subject"] == "A passkey was added to your account"]
+    assert mail.get_content().splitlines()[0] == (
+        f'The passkey "{name}" can now log in to alice, without the password.')
+
+
 def test_a_name_is_optional(alice, authenticator):
     response = add_passkey(alice, authenticator, name="")
     assert response.get_json()["passkey"]["name"] == "passkey"
@@ -192,3 +223,39 @@ def test_with_two_factor_on_adding_a_passkey_takes_a_code_too(alice, clock, auth
     response = alice.post("/auth/passkeys/register/verify", json=authenticator.create(
         options(alice, recovery_code=codes[0]).get_json()))
     assert response.status_code == 201
+
+
+MALLORY = {"username": "mallory", "email": "alice@example.com", "password": "tangerine bicycle umbrella"}
+
+
+def newest_link(inbox, kind):
+    wait_for_mail()
+    bodies = [message.get_content() for message in reversed(inbox.messages)]
+    return next(body for body in bodies if f"/{kind}?token=" in body).split(f"/{kind}?token=")[1].split()[0]
+
+
+def log_in(browser, who, password):
+    return browser.post("/auth/login", json={"username": who, "password": password})
+
+
+@pytest.mark.contract
+def test_a_squatter_never_adds_a_passkey_to_the_owners_address(app, plain_client, inbox):
+    # Mallory registers with Alice's address; Alice, refused (409), asks for a
+    # new link and follows it with her own password: no help to Mallory.
+    assert plain_client.post("/auth/register", json=MALLORY).status_code == 201
+    alice = app.test_client()
+    assert alice.post("/auth/register", json=ALICE).status_code == 409
+    alice.post("/auth/resend-verification", json={"email": "alice@example.com"})
+    token = newest_link(inbox, "verify-email")
+    assert alice.post("/auth/verify-email", json={"token": token, "password": PASSWORD}).status_code == 403
+    # Mallory, with her password only, gets no session, so no passkey of hers.
+    assert log_in(plain_client, "mallory", MALLORY["password"]).status_code == 403
+    assert options(plain_client, MALLORY["password"]).status_code == 401
+    # Alice resets as the mail says: the account she logs in to has no passkey but hers to come.
+    alice.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    new = "a brand new passphrase"
+    reset = alice.post("/auth/reset-password", json={"token": newest_link(inbox, "reset-password"), "password": new})
+    assert reset.status_code == 200
+    assert log_in(alice, "alice@example.com", new).status_code == 200
+    assert alice.get("/auth/passkeys").get_json() == {"passkeys": []}
+    assert log_in(plain_client, "mallory", MALLORY["password"]).status_code == 401
