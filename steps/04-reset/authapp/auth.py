@@ -6,7 +6,7 @@ from werkzeug.exceptions import Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import FieldErrors
-from .models import AlreadyTaken, add_user, find_user
+from .models import AlreadyTaken, User, add_user, find_user
 from .sessions import end_session, login_required, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 
@@ -37,7 +37,10 @@ def login():
     if not password_matches(user, password):
         # One answer for "no such user" and "wrong password": no hint for an attacker.
         raise Unauthorized("invalid credentials")
-    start_session(user)
+    # A reset or a change that lands during the slow hash wins: the session is
+    # written only while the stored hash is still the one the password matched.
+    if not start_session(user, only_while=User.password_hash == user.password_hash):
+        raise Unauthorized("invalid credentials")
     return {"user": user.to_dict()}
 # --8<-- [end:login]
 

@@ -9,7 +9,7 @@ from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
 from .hashing import check_hash
-from .models import AlreadyTaken, add_user, find_user
+from .models import AlreadyTaken, User, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 
@@ -42,9 +42,12 @@ def login():
         log_event("login_failed", identifier=identifier)
         # One answer for "no such user" and "wrong password": no hint for an attacker.
         raise Unauthorized("invalid credentials")
-    if user.needs_rehash():
-        user.set_password(password)  # the only moment we have the password to re-hash it
-    start_session(user)  # commits: the new session, and the new hash if there is one
+    if user.needs_rehash():  # the only moment we have the password to re-hash it
+        user.set_password_if_unchanged(password)  # never over a password changed meanwhile
+    # A reset or a change that lands during the slow hash wins: the session is
+    # written only while the stored hash is still the one the password matched.
+    if not start_session(user, only_while=User.password_hash == user.password_hash):
+        raise Unauthorized("invalid credentials")  # (the session commits the new hash too)
     remember_browser(user)  # from now on, this browser is known for this account
     log_event("login_succeeded", user=user)
     return {"user": user.to_dict()}

@@ -9,7 +9,7 @@ from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
 from .hashing import check_hash
-from .models import AlreadyTaken, add_user, find_user
+from .models import AlreadyTaken, User, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_pending_login, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 from .verification import send_verification_mail
@@ -48,17 +48,21 @@ def login():
         # Told only to someone who knows the password. No session, no known browser.
         log_event("login_unverified", user=user)
         raise Forbidden("email not verified")
-    if user.needs_rehash():
-        user.set_password(password)  # the only moment we have the password to re-hash it
-    if user.two_factor_enabled:
-        # No session, no known browser: only a pending login that a code finishes (two_factor.py).
-        start_pending_login(user)  # commits the new hash too, if there is one
-        log_event("login_needs_second_factor", user=user)
-        return {"two_factor_required": True}
-    start_session(user)  # commits: the new session, and the new hash if there is one
-    remember_browser(user)  # from now on, this browser is known for this account
-    log_event("login_succeeded", user=user)
-    return {"user": user.to_dict()}
+    if user.needs_rehash():  # the only moment we have the password to re-hash it
+        user.set_password_if_unchanged(password)  # never over a password changed meanwhile
+    # A reset, a change or two-factor turned on during the slow hash wins: each
+    # row below is written only while the user's row still says what we checked.
+    same_password = User.password_hash == user.password_hash
+    if not user.two_factor_enabled and start_session(user, only_while=same_password & User.totp_secret.is_(None)):
+        remember_browser(user)  # from now on, this browser is known for this account
+        log_event("login_succeeded", user=user)
+        return {"user": user.to_dict()}
+    # Two-factor is on (perhaps since a moment ago). No session, no known browser:
+    # only a pending login that a code finishes (two_factor.py).
+    if not start_pending_login(user, only_while=same_password & User.totp_secret.is_not(None)):
+        raise Unauthorized("invalid credentials")  # the password changed meanwhile
+    log_event("login_needs_second_factor", user=user)
+    return {"two_factor_required": True}
 # --8<-- [end:login]
 
 
