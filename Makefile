@@ -4,6 +4,7 @@
 # command needs, first. `make` or `make help` lists them all (tools/commands.py).
 #   make run                   run the last step on http://127.0.0.1:5000
 #   make run STEP=3 PORT=5001  another step, another port (3, 03 or 03-sessions)
+#   make run STEP=3 FRESH=1    ... on a fresh, empty database (to run its "Try it" again)
 #   make test                  ruff, every step's tests, the repository checks, the docs build
 #                              (a check whose inputs are unchanged since it passed is re-used;
 #                              FRESH=1 runs every check again, as CI=true does)
@@ -48,7 +49,7 @@ doctor:
 	@$(TOOLS) doctor $(STEP_ARG) $(PORT_ARG)
 
 run:
-	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG)
+	@$(TOOLS) run $(STEP_ARG) $(DIR_ARG) $(PORT_ARG) $(HOST_ARG) $(if $(call YES,$(FRESH)),--fresh)
 
 test:
 	@$(if $(call YES,$(FRESH)),FRESH=1) $(TOOLS) test
@@ -89,16 +90,25 @@ wheelhouse:
 
 # --- Documentation site (mkdocs.yml, docs/, scripts/) --------------------------
 #   make docs              serve the site on http://127.0.0.1:8000 (reloads on edits)
+#   make site              build the site into site/: open site/index.html from the files, no
+#                          server, no install (copy the folder to a USB stick); SITE=path elsewhere
 #   make diffs STEP=03     print what step 03 changes (the site computes its diffs itself)
 #   make walkthroughs      run every step's walkthrough.sh, record the answers in docs/walkthroughs/
 #   make try STEP=03       run step 03's "Try it" requests against a fresh database
 #   make try STEP=03 URL=http://127.0.0.1:5001   ... against a server you started
 #   make attack STEP=02    the attack lab (labs/): break a weak version of step 02, then watch step 02 hold
 #   make attack STEP=02 DIR=workspace/02-register-login   ... then watch your copy hold (or not)
-.PHONY: docs diffs walkthroughs try attack
+.PHONY: docs site diffs walkthroughs try attack
+SITE ?= site
 
 docs: $(DEV_READY)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The offline plugin (mkdocs.yml) writes links to pages as files (page.html,
+# not page/) and makes search work without a server, so file:// works.
+site: $(DEV_READY)
+	$(BIN)/mkdocs build --strict --site-dir "$(SITE)"
+	@echo "Built $(SITE)/: open $(SITE)/index.html in a browser, or copy the folder to a USB stick first."
 
 diffs: $(DEV_READY)
 	$(BIN)/python scripts/make_diffs.py $(STEP)

@@ -10,10 +10,11 @@
 For each step: a fresh SQLite database in a temporary folder, `flask db upgrade`,
 `flask run` on a free loopback port, then every command of walkthrough.sh, as
 written, in one bash session whose working folder holds the server's output
-(`server.log`, where the reset mail appears). The commands name
-http://127.0.0.1:5000, as a learner types them; a curl configuration file
-(`connect-to`) sends those requests to the free port without changing a
-character of the command. The answers go to docs/walkthroughs/<step>.json,
+(`server.log`, where the reset mail appears). The commands name "$API",
+which their first block sets to http://127.0.0.1:5000 unless API is set, as a
+learner types them; a curl configuration file (`connect-to`) sends those
+requests to the free port without changing a character of the command. With
+--url, API is set to that address instead, and nothing is routed. The answers go to docs/walkthroughs/<step>.json,
 which the step's page shows under "Try it" (scripts/docsite/tryit.py).
 tests/test_walkthroughs.py runs the same thing and fails if a check fails or an
 answer differs from the recorded one.
@@ -23,8 +24,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +47,7 @@ def steps():
 def environment(database):
     env = {name: value for name, value in environment_without_app_settings().items()
            if not name.lower().endswith("_proxy")}
+    env.pop("API", None)  # the walkthrough's own default (http://127.0.0.1:5000) is what is proved
     env.update(DATABASE_URL=f"sqlite:///{database}", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
                PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
     return env
@@ -86,13 +86,15 @@ def wait_until_up(server, log_path):
     return port
 
 
-def curl_config(folder, host, port):
-    """A curl home whose .curlrc routes the address the commands name to the server."""
+def curl_config(folder, host=None, port=None):
+    """A curl home whose .curlrc routes the address the commands name by default
+    (API unset) to the server on host:port, if given."""
     home = Path(folder) / "curl-home"
     home.mkdir(exist_ok=True)
-    (home / ".curlrc").write_text("no-progress-meter\n"  # the commands print what a terminal would show
-                                  f"connect-to = 127.0.0.1:5000:{host}:{port}\n"
-                                  f"connect-to = localhost:5000:{host}:{port}\n")
+    routes = (f"connect-to = 127.0.0.1:5000:{host}:{port}\n"
+              f"connect-to = localhost:5000:{host}:{port}\n") if host else ""
+    # no-progress-meter: the commands print what a terminal would show.
+    (home / ".curlrc").write_text("no-progress-meter\n" + routes)
     return home
 
 
@@ -127,9 +129,9 @@ def run(step, url=None):
     `problems` is empty when every command ran and passed its checks."""
     blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
     if url:
-        target = urllib.parse.urlsplit(url)
         with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "CURL_HOME": str(curl_config(tmp, target.hostname, target.port or 80))}
+            # The commands reach the server through API alone, as the page tells a learner to set it.
+            env = {**os.environ, "API": url.rstrip("/"), "CURL_HOME": str(curl_config(tmp))}
             session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=Path.cwd(), env=env,
                                      capture_output=True, text=True, timeout=300)
         server_log = "(the server's output is in its own terminal)"
@@ -194,8 +196,9 @@ def main(arguments):
     for step in chosen:
         problems, results, server_log = run(step, url)
         if selected and not record:
-            where = url or "a fresh server on a free port"
-            print(f"# {step.name}: the commands ran against {where} (http://127.0.0.1:5000 is routed there)\n")
+            where = (f"{url} (API={url})" if url
+                     else "a fresh server on a free port (http://127.0.0.1:5000 is routed there)")
+            print(f"# {step.name}: the commands ran against {where}\n")
             print(transcript(results), end="")
         if problems:
             failed = True

@@ -168,6 +168,42 @@ def test_purposes_toml_names_only_tests_that_exist():
     assert not stale, f"tools/purposes.toml explains tests that no step has (renamed or deleted?): {stale}"
 
 
+def first_step_with_name(module, name):
+    """The first step whose app defines or imports `name` at the top of `module`
+    (or has it as a submodule), found by reading the files as text."""
+    definition = re.compile(rf"^(?:(?:async )?def |class ){name}\b|^{name}\s*[:=]"
+                            rf"|^(?:from \S+ )?import .*\b{name}\b", re.M)
+    relative = Path(*module.split("."))
+    for step in STEPS:
+        files = [step / relative.with_suffix(".py"), step / relative / "__init__.py"]
+        if any(path.exists() and definition.search(path.read_text()) for path in files) \
+                or (step / relative / f"{name}.py").exists():
+            return step
+    return None
+
+
+def test_a_hint_sends_a_learner_to_the_step_that_introduced_the_names_a_test_uses():
+    """A test that began in step 02 but uses `auth.check_hash` (step 05) fails in
+    a learner's 05 because check_hash is missing: the hint must name step 05's
+    page, where check_hash is taught, not step 02's. For every test of every
+    step: the page `make check` names is that of the latest step among the
+    test's own first step and the steps that introduced each app name it uses."""
+    wrong = []
+    for step in STEPS:
+        for test_file in sorted((step / "tests").glob("test_*.py")):
+            source = test_file.read_text()
+            for function in re.findall(r"^def (test_\w+)\(", source, re.M):
+                first = next(s for s in STEPS if (s / "tests" / test_file.name).exists()
+                             and re.search(rf"^def {function}\(", (s / "tests" / test_file.name).read_text(), re.M))
+                introducing = [first_step_with_name(module, name)
+                               for module, name in sections.app_names_used(source, function)]
+                expected = max([first, *filter(None, introducing)], key=lambda s: s.name)
+                hinted = sections.reread(step, test_file.name, function)
+                if not hinted.startswith(steps.page_name(expected)):
+                    wrong.append(f"{step.name} {test_file.name}::{function}: {hinted} (expected {expected.name})")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_test_of_every_step_has_a_section_to_reread():
     """tools/hints.toml names a real heading for every test, on the page of
     the step that introduced the test."""

@@ -11,14 +11,16 @@ import math
 import re
 import sys
 import zipfile
+from types import SimpleNamespace
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import ROOT, STEPS
 from site_build import built_site
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from docsite import budget, diagrams, downloads, glossary, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import budget, diagrams, downloads, expected, glossary, hooks, stepdiff, stepmeta, tryit  # noqa: E402
 from tools import moves  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
@@ -28,7 +30,7 @@ PAGES = sorted(path for path in DOCS.rglob("*.md") if not GENERATED & set(path.r
 STEP_PAGE_SECTIONS = ["## What you will learn", "## How it works", "## What changes", "## The code, file by file",
                       "## Try it", "## Security notes", "## Common mistakes", "## Exercises", "## Checkpoints",
                       "## Recap"]
-DIRECTIVES = ["step-header", "get-the-code", "changes", "try-it"]
+DIRECTIVES = ["step-header", "get-the-code", "changes", "expected-names", "try-it"]
 NAMED_TEST = re.compile(r"steps/(\d\d-[\w-]+)/tests/(test_\w+\.py)::(test_\w+)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 
@@ -222,6 +224,19 @@ def test_the_walkthrough_format():
         tryit.parse("## x\ncurl -i http://127.0.0.1:5000/\n#> status two hundred\n")
 
 
+def test_every_walkthrough_names_the_app_once_as_api():
+    """Another port is one edit: each walkthrough sets API in its first block
+    (keeping one the shell has) and every request goes to "$API"."""
+    for step in STEPS:
+        blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
+        assert blocks[0].command == "API=${API:-http://127.0.0.1:5000}", step.name
+        later = "\n".join(block.command for block in blocks[1:])
+        assert "127.0.0.1:5000" not in later and "localhost:5000" not in later, step.name
+        requests = [block.command for block in blocks if block.command.startswith("curl ")]
+        assert all(tryit.request_line(command) for command in requests), step.name
+    assert tryit.request_line('curl -i -X POST "$API/auth/logout"') == "POST /auth/logout"
+
+
 def test_the_page_refuses_answers_recorded_for_other_commands(monkeypatch, tmp_path):
     step = STEPS[0]
     recorded = tryit.load_recording(step)
@@ -280,12 +295,59 @@ def test_sequence_diagrams_draw_text_and_refuse_what_they_cant_read():
         diagrams.render("A -> B: 1\nB -> C: 2\nC -> D: 3\nD -> E: 4\nE -> F: 5", "too wide for a phone")
 
 
-def test_the_glossary_gives_every_term_a_tooltip_once_per_section():
+def test_the_glossary_gives_every_term_a_tooltip_once_per_page():
     terms = glossary.entries((DOCS / "glossary.md").read_text())
     assert len(terms) >= 40 and all(definition for _, definition in terms)
     tooltips = glossary.abbreviations()
     assert {"CSRF", "CORS", "preflight", "origins"} <= set(tooltips)
     page = ('<p><abbr title="t">CSRF</abbr> and <abbr title="t">CSRF</abbr></p><h2><abbr title="t">CSRF</abbr></h2>'
             '<p><abbr title="t">CSRF</abbr></p>')
-    assert glossary.first_use_only(page) == ('<p><abbr title="t">CSRF</abbr> and CSRF</p><h2>CSRF</h2>'
-                                             '<p><abbr title="t">CSRF</abbr></p>')
+    assert glossary.first_use_only(page) == ('<p><abbr tabindex="0" title="t">CSRF</abbr> and CSRF</p>'
+                                             '<h2>CSRF</h2><p>CSRF</p>')
+
+
+def test_the_names_box_lists_what_the_tests_import_use_and_call():
+    """Step 05's box: check_hash (used as auth.check_hash, new in 05), the routes
+    the app has and the tests call, and not the addresses only a test's own
+    little app or a 404 check uses."""
+    hardening = step_folders.find_step("05")
+    assert "check_hash" in expected.app_names(hardening)["authapp.auth"]
+    assert "User" in expected.app_names(hardening)["authapp.models"]
+    routes = expected.routes(hardening)
+    assert {"POST /auth/login", "GET /auth/me", "POST /auth/reset-password"} <= routes
+    assert not any(route.endswith(("/boom", "/teapot", "/no-such-page")) for route in routes)
+    box = expected.markdown(hardening, step_folders.neighbour(hardening, -1))
+    assert "**`check_hash`**" in box and "`POST /auth/login`" in box and "**`POST /auth/login`**" not in box
+    assert "**`DELETE /auth/passkeys/<...>`**" in expected.markdown(STEPS[-1], STEPS[-2])
+
+
+def test_the_build_refuses_an_escaped_quote_in_an_admonition_title():
+    """Python-Markdown shows an admonition title as written: `\\"` would reach the
+    reader with its backslash, so the build stops and says what to write instead."""
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="notes.md"))
+    with pytest.raises(PluginError, match="curly quotes"):
+        hooks.on_page_markdown('!!! warning "Myth: \\"passkeys are stored\\""\n    No.\n', page, None, None)
+    assert hooks.escaped_quotes_in_titles('```\n!!! note "shown \\"as code\\""\n```\n') == []
+
+
+def test_no_admonition_title_shows_a_backslash():
+    """What the reader sees: no title of a note, tip or warning on any page shows `\\"`."""
+    titles = {}
+    for page in built_site().rglob("*.html"):
+        if "source" in page.relative_to(built_site()).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        shown = re.findall(r'<p class="admonition-title">(.*?)</p>|<summary>(.*?)</summary>', text, re.DOTALL)
+        bad = [title for pair in shown for title in pair if '\\"' in html.unescape(title)]
+        if bad:
+            titles[page.name] = bad
+    assert titles == {}
+
+
+@pytest.mark.parametrize("page", ["index.html", "glossary.html", *(f"steps/{step.name}.html" for step in STEPS)])
+def test_a_glossary_term_is_marked_once_per_page(page):
+    """A reader meets one underline per term on a page, not one per section:
+    the first use carries the tooltip, the later ones are plain text."""
+    marks = re.findall(r'<abbr\b[^>]*title="([^"]*)"', (built_site() / page).read_text(encoding="utf-8"))
+    repeated = {tooltip[:40]: marks.count(tooltip) for tooltip in set(marks) if marks.count(tooltip) > 1}
+    assert marks and repeated == {}, f"terms marked more than once: {repeated}"

@@ -9,7 +9,7 @@ step page:
   * it shows copyable curl blocks, and what their copy buttons copy is exactly
     what the executed walkthrough runs (tests/test_walkthroughs.py);
   * at least one diagram renders: an SVG with text in it;
-  * glossary tooltips are present, and one shows on hover;
+  * glossary tooltips are present, one shows on hover, and on a phone a tap opens one;
   * at 390 px no element is wider than the screen, except inside code blocks;
   * at 1280 px the code excerpts fit without scrolling sideways.
 
@@ -18,6 +18,8 @@ machine. Search works offline, and the dark mode switch works.
 """
 import functools
 import io
+import shutil
+import subprocess
 import sys
 import threading
 import zipfile
@@ -102,6 +104,33 @@ TOOLTIPS = """() => [...document.querySelectorAll('article abbr')].map(abbr => {
   return {term: abbr.textContent, tooltip: tip ? tip.textContent.trim() : (abbr.getAttribute('title') || '')};
 })"""
 
+HIGHLIGHT_CONTRAST = """() => {
+  // WCAG 2's relative luminance and contrast ratio, for a highlighted line in both colour schemes.
+  const channel = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const ratio = (a, b) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+                            return (x + 0.05) / (y + 0.05); };
+  const rgba = text => { const [r, g, b, a = 1] = text.match(/[\\d.]+/g).map(Number); return [r, g, b, a]; };
+  const line = document.querySelector('article .highlight .hll');
+  if (!line) return null;
+  const code = line.closest('code');
+  const shown = document.body.getAttribute('data-md-color-scheme');
+  // Material fades colours in when the scheme changes: read the end colours, not the fade's first frame.
+  const still = document.head.appendChild(document.createElement('style'));
+  still.textContent = '* { transition: none !important; }';
+  const found = {};
+  for (const scheme of ['default', 'slate']) {
+    document.body.setAttribute('data-md-color-scheme', scheme);
+    const base = rgba(getComputedStyle(code).backgroundColor);
+    const [r, g, b, a] = rgba(getComputedStyle(line).backgroundColor);
+    const mixed = [r, g, b].map((c, i) => a * c + (1 - a) * base[i]);  // the tint over the code's background
+    found[scheme] = {against_code: ratio(mixed, base), text: ratio(rgba(getComputedStyle(code).color), mixed)};
+  }
+  document.body.setAttribute('data-md-color-scheme', shown);
+  still.remove();
+  return found;
+}"""
+
 WIDE_CODE = """() => [...document.querySelectorAll('article .language-python pre > code')]
   .filter(code => code.offsetParent !== null && code.scrollWidth > code.clientWidth + 1)
   .map(code => code.closest('.highlight').querySelector('.filename')?.textContent || '(untitled)')"""
@@ -167,6 +196,9 @@ def visit_all(site_url):
             look_and_toggle_dark_mode(page)
         if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "desktop":
             found["hovered_tooltip"] = hover_a_term(page)
+            found["highlight"] = page.evaluate(HIGHLIGHT_CONTRAST)
+        if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "phone":
+            found["tapped_tooltip"] = tap_a_term(page)
         if viewport_name == "phone":
             found["fit"] = page.evaluate(TOO_WIDE)
         found["problems"] += [problem for problem in problems if problem not in found["problems"]]
@@ -216,6 +248,19 @@ def hover_a_term(page):
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible")
     return tooltip.inner_text()
+
+
+def tap_a_term(page):
+    """What a tap on a glossary term does on a phone: whether the term took the
+    focus (Material opens a tooltip on focus; Safari on iOS sends no hover to a
+    word that isn't a link or a button) and the text of the tooltip shown."""
+    term = page.locator("article abbr").first
+    term.scroll_into_view_if_needed()
+    term.tap()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    focused = page.evaluate("document.activeElement === document.querySelector('article abbr')")
+    return {"focused": focused, "tooltip": tooltip.inner_text(), "box": tooltip.bounding_box()}
 
 
 def search_for_revoke(context, site_url):
@@ -318,6 +363,27 @@ def test_a_tooltip_shows_on_hover(record):
     assert hovered and len(hovered[0]) > 20
 
 
+def test_a_tap_opens_a_tooltip_on_a_phone(record):
+    """On a touch screen a tap on a term focuses it and shows its tooltip, on the screen."""
+    tapped = [found["tapped_tooltip"] for key, found in record.items()
+              if isinstance(key, tuple) and "tapped_tooltip" in found]
+    assert tapped, "no phone visit tapped a term"
+    assert tapped[0]["focused"], "the tapped term did not take the focus: a phone without hover shows nothing"
+    box = tapped[0]["box"]
+    assert len(tapped[0]["tooltip"]) > 20 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+
+
+def test_highlighted_lines_stand_out_and_stay_readable(record):
+    """A highlighted line (what the step changed) differs from the plain code by a
+    luminance ratio of at least 1.25 in light and dark mode, and the code's text
+    keeps WCAG 2's 4.5:1 on it."""
+    measured = [found["highlight"] for key, found in record.items() if isinstance(key, tuple) and "highlight" in found]
+    assert measured and measured[0], "no highlighted line on the page measured"
+    for scheme, contrast in measured[0].items():
+        assert contrast["against_code"] >= 1.25, f"{scheme}: highlighted lines barely stand out: {contrast}"
+        assert contrast["text"] >= 4.5, f"{scheme}: code on a highlighted line is hard to read: {contrast}"
+
+
 def test_no_page_is_wider_than_a_phone_outside_code_blocks(record):
     too_wide = {path: found["fit"] for key, found in record.items() if isinstance(key, tuple) and key[0] == "phone"
                 for path in [key[1]] if found["fit"]["overflow"] or found["fit"]["scrollWidth"] > found["fit"]["width"]}
@@ -342,3 +408,70 @@ def test_the_home_page_offers_the_whole_repository(record):
 def test_search_works_without_the_network(record):
     count, problems = record["search"]
     assert count > 0 and problems == []
+
+
+# ---- the site from a USB stick: `make site`, then file://, no server
+
+
+def open_from_files(index):
+    """What a reader meets opening index.html from the files: every page the
+    navigation links to (its URL, whether its title shows, the problems), the
+    page that the footer's "next" link opens, and offline search."""
+    found, failure = {"pages": {}}, []
+
+    def run():
+        from playwright.sync_api import sync_playwright
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                page, problems = browser.new_context(viewport=DESKTOP).new_page(), []
+                page.set_default_timeout(TIMEOUT)
+                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+                page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+                page.goto(index.as_uri(), wait_until="load")
+                links = page.eval_on_selector_all("nav.md-nav--primary a.md-nav__link[href]",
+                                                  "links => links.map(link => link.href)")
+                for link in dict.fromkeys(link.split("#")[0] for link in links):
+                    problems.clear()
+                    page.goto(link, wait_until="load")
+                    found["pages"][link] = {"title": page.locator("article h1").first.is_visible(),
+                                            "problems": list(problems)}
+                page.goto(index.as_uri(), wait_until="load")
+                page.locator("a.md-footer__link--next").click()
+                page.wait_for_load_state("load")
+                found["next"] = page.url
+                search = page.locator("input[data-md-component=search-query]")
+                search.focus()
+                page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for()
+                search.press_sequentially("revoke", delay=50)
+                page.locator(".md-search-result__item").first.wait_for()
+                found["search"] = page.locator(".md-search-result__item").count()
+                browser.close()
+        except Exception as error:  # re-raised in the test's own thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return found
+
+
+def test_make_site_builds_a_site_that_opens_from_a_usb_stick(tmp_path):
+    """A room without the dev install: `make site` builds the site, the folder
+    is copied elsewhere (a USB stick), and index.html opened from the files
+    reaches every page of the navigation (files, not folders: a link to a
+    folder would show a file listing), follows "next", and searches offline."""
+    require_browser()
+    built = subprocess.run(["make", "site", f"SITE={tmp_path / 'site'}", f"TOOLS_VENV={sys.prefix}"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-3000:]
+    stick = tmp_path / "usb-stick" / "flask-auth-site"
+    shutil.copytree(tmp_path / "site", stick)
+    found = open_from_files(stick / "index.html")
+    assert len(found["pages"]) >= len(STEPS) + 5, list(found["pages"])
+    assert all(url.startswith(stick.as_uri()) and url.endswith(".html") for url in found["pages"]), list(found["pages"])
+    assert {url: seen for url, seen in found["pages"].items() if not seen["title"] or seen["problems"]} == {}
+    assert found["next"].endswith(".html") and found["next"] != (stick / "index.html").as_uri()
+    assert found["search"] > 0

@@ -2,6 +2,10 @@
 command and exactly as its page shows it, against the step served on a free
 loopback port with a fresh database; every check passes, and every answer is
 the one the page shows (docs/walkthroughs/<step>.json)."""
+import os
+import shutil
+import signal
+import subprocess
 import sys
 
 import pytest
@@ -33,5 +37,59 @@ def test_walkthrough_runs_and_matches_the_page(step):
 
 
 def memo_inputs(item):
-    """A walkthrough reads its step, the recorded answers and scripts/ (walkthroughs.py, docsite/tryit.py)."""
-    return [*memo.steps_of(item), "docs/walkthroughs", "scripts"]
+    """A walkthrough reads its step, the recorded answers and scripts/ (walkthroughs.py, docsite/tryit.py);
+    Try it by hand also runs tools/ (run.py, reset.py)."""
+    return [*memo.steps_of(item), "docs/walkthroughs", "scripts", *(["tools"] if "twice" in item.name else [])]
+
+
+def serve_by_hand(folder, log_path):
+    """The learner's first terminal: `make run DIR=folder FRESH=1 PORT=...` (a
+    port that isn't 5000), its output in log_path as `| tee server.log` keeps it.
+    In a process group of its own, so that Ctrl+C can reach all of it."""
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("APP_CONFIG", "DATABASE_URL", "API", "TOOLS_VIA")}
+    environment["TOOLS_VENV"] = sys.prefix  # this run's .venv: the tools install nothing
+    log = open(log_path, "w+")
+    server = subprocess.Popen([sys.executable, "-m", "tools", "run", "--dir", str(folder), "--port", "0", "--fresh"],
+                              cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    port = walkthroughs.wait_until_up(server, log_path)
+    return server, log, port
+
+
+def press_ctrl_c(server, log):
+    os.killpg(server.pid, signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+BY_HAND = [step for step in STEPS if step.name[:2] in ("03", "04")]
+
+
+@pytest.mark.parametrize("step", BY_HAND, ids=[step.name for step in BY_HAND])
+def test_try_it_runs_twice_with_fresh_and_on_another_port(step, tmp_path, monkeypatch):
+    """The page's Try it, by hand, twice in the same terminal folder: each time
+    the step is started with FRESH=1 on a port that isn't 5000, and the requests
+    reach it through API alone (no routing). The second run would meet a 409 for
+    its first registration without the fresh start; 04 also reads the mail from
+    server.log."""
+    copy = tmp_path / step.name
+    shutil.copytree(step, copy, ignore=shutil.ignore_patterns("instance", "__pycache__", ".pytest_cache"))
+    terminal = tmp_path / "terminal"
+    terminal.mkdir()
+    monkeypatch.chdir(terminal)
+    for attempt in (1, 2):
+        server, log, port = serve_by_hand(copy, terminal / "server.log")
+        try:
+            assert port != 5000
+            problems, _, _ = walkthroughs.run(step, f"http://127.0.0.1:{port}")
+            started = (terminal / "server.log").read_text(errors="replace")
+        finally:
+            press_ctrl_c(server, log)
+        assert "Fresh start" in started, started[-2000:]
+        assert not problems, f"run {attempt}:\n" + "\n".join(problems) + f"\n--- server ---\n{started[-3000:]}"

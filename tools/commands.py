@@ -19,8 +19,9 @@ COMMANDS = [
             "make .venv and install the pins for run and check (DEV=1: everything for test)",
             "make setup [DEV=1]", "setup [--dev]"),
     Command("run", "tools.run", ("app",),
-            "run a step (default: the last), or your copy with DIR=, on PORT= (default 5000)",
-            "make run [STEP=3] [DIR=workspace/03-sessions] [PORT=5001]", "run [3] [--dir DIR] [--port 5001]"),
+            "run a step (default: the last), or your copy with DIR=, on PORT= (default 5000); FRESH=1: empty database",
+            "make run [STEP=3] [DIR=workspace/03-sessions] [PORT=5001] [FRESH=1]",
+            "run [3] [--dir DIR] [--port 5001] [--fresh]"),
     Command("start", "tools.start", ("app",),
             "copy the previous step into workspace/NN-name: write step NN there yourself",
             "make start STEP=3 [FORCE=1] [FROM=workspace/02-register-login]", "start 3 [--force] [--from DIR]"),
@@ -53,6 +54,7 @@ COMMANDS = [
 # and run from the repository root; see the Makefile).
 MAKE_ONLY = [
     ("make docs", "the documentation site on http://127.0.0.1:8000"),
+    ("make site", "build the site into site/: open site/index.html from the files (a USB stick)"),
     ("make diffs", "regenerate docs/diffs/ after changing a step"),
     ("make walkthroughs", "record every step's walkthrough for the docs"),
     ("make screenshots", "refresh the browser client's screenshots"),

@@ -2,10 +2,14 @@
 
     make run                                  # the last step on http://127.0.0.1:5000
     make run STEP=3 PORT=5001                 # step 03 on port 5001 (macOS: AirPlay takes 5000)
+    make run STEP=3 FRESH=1                   # step 03 on a fresh, empty database
     make run DIR=workspace/03-sessions        # your copy, with its own database
-    python3 -m tools run 3 --dir workspace/03-sessions --port 5001     (Windows: py -m tools ...)
+    python3 -m tools run 3 --dir workspace/03-sessions --port 5001 --fresh     (Windows: py -m tools ...)
 
 The database is the SQLite file in the folder's instance/ (or DATABASE_URL).
+FRESH=1 (--fresh) deletes that file first, so a page's "Try it" can be run again
+from the start: its first request registers a user, which a second run on the
+same database would find taken (409).
 """
 import argparse
 import os
@@ -14,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools import bootstrap, steps
+from tools import bootstrap, reset, steps
 from tools.commands import suggest
 
 DEFAULT_PORT = 5000
@@ -26,6 +30,7 @@ def main(argv=None):
     parser.add_argument("--dir", help="your copy of a step: a folder that holds authapp/")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to be reachable from other machines")
+    parser.add_argument("--fresh", action="store_true", help="start from a fresh, empty database")
     args = parser.parse_args(argv)
 
     folder = chosen_folder(args.step, args.dir)
@@ -37,6 +42,11 @@ def main(argv=None):
     if busy:
         print(busy_message(args.host, args.port, args.step, args.dir))
         return 1
+    if args.fresh:
+        problem = start_fresh(folder)
+        if problem:
+            print(problem)
+            return 1
     print(f"Upgrading the database of {shown(folder)} (flask --app authapp db upgrade) ...", flush=True)
     upgrade = subprocess.run(flask("db", "upgrade"), cwd=folder)
     if upgrade.returncode != 0:
@@ -48,6 +58,22 @@ def main(argv=None):
           f" for the browser client, or curl http://{args.host}:{args.port}/\n", flush=True)
     server = subprocess.Popen(flask("run", "--host", args.host, "--port", str(args.port)), cwd=folder)
     return bootstrap.wait_ignoring_ctrl_c(server)
+
+
+def start_fresh(folder):
+    """Empty the folder's database (tools/reset.py); a message if it can't be done."""
+    if os.environ.get("DATABASE_URL"):
+        return ("A fresh start only empties the SQLite file in instance/, and DATABASE_URL is set in your shell, "
+                "so the app would not use that file. Unset DATABASE_URL, or empty your database yourself.")
+    busy = reset.in_use([folder])
+    if busy:
+        return ("No fresh start: a running server has this database open, and deleting it under that server "
+                "would break it.\n" + "\n".join(busy) + "\nStop it first (Ctrl+C in its terminal).")
+    report = reset.reset(folder)
+    if "FAILED" in report:
+        return report
+    print(f"Fresh start: {report}.", flush=True)
+    return None
 
 
 def chosen_folder(step, directory):

@@ -1,11 +1,15 @@
 """Which page, and which section of it, to re-read when a test fails.
 
-The page is the one of the step that introduced the test. The section is,
+The page is the one of the step that introduced the test, or, if the test
+uses a name of the app (`auth.check_hash`, `from authapp.models import Passkey`)
+that a later step introduced, the page of that later step: a learner whose
+copy lacks check_hash must read step 05, not step 02. The section is,
 in order: the entry for the test in tools/hints.toml (a file, or a
 file::test-name prefix; the longest wins); else a section that names the
 test; else a section that names its test file. A section that names the
 test is also offered as a second place to read.
 """
+import ast
 import functools
 import re
 import tomllib
@@ -48,15 +52,78 @@ def load_hints(path=HINTS):
 
 
 def introduced_in(step, test_file, function, root=steps.ROOT):
-    """The first step, up to `step`, whose tests define this test function."""
+    """The step that a failure of this test sends a learner back to: the first
+    step, up to `step`, whose tests define the function, or the later step that
+    introduced a name of the app the test uses (in `step`'s copy of the file)."""
     name = Path(test_file).name
-    for candidate in steps.all_steps(root):
-        source = candidate / "tests" / name
-        if source.exists() and re.search(rf"^def {re.escape(function)}\(", source.read_text(), re.M):
+    earlier = steps.all_steps(root)
+    earlier = earlier[:[candidate.name for candidate in earlier].index(step.name) + 1]
+    origin = next((candidate for candidate in earlier if defines_test(candidate / "tests" / name, function)), step)
+    source = step / "tests" / name
+    for module, attribute in (app_names_used(source.read_text(), function) if source.exists() else set()):
+        introduced = first_step_defining(earlier, module, attribute)
+        if introduced and introduced.name > origin.name:
+            origin = introduced
+    return origin
+
+
+def defines_test(path, function):
+    return path.exists() and re.search(rf"^def {re.escape(function)}\(", path.read_text(), re.M) is not None
+
+
+def app_names_used(source, function):
+    """{(module, name)} of the app that a test function uses: a name imported
+    from authapp, `module.name` of an imported authapp module, or the name in
+    monkeypatch.setattr(module, "name", ...)."""
+    tree = ast.parse(source)
+    imported = {}  # local name -> (module, name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "authapp":
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (node.module, alias.name)
+    body = next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function), None)
+    if body is None:
+        return set()
+    used = set()
+    for node in ast.walk(body):
+        if isinstance(node, ast.Name) and node.id in imported:
+            used.add(imported[node.id])
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imported:
+            module, name = imported[node.value.id]
+            used.add((f"{module}.{name}", node.attr))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setattr" \
+                and len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and node.args[0].id in imported \
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            module, name = imported[node.args[0].id]
+            used.add((f"{module}.{name}", node.args[1].value))
+    return used
+
+
+def first_step_defining(candidates, module, name):
+    """The first of the steps whose app has `name` in `module` (a name defined or
+    imported at the top of the file, or a submodule), or None."""
+    relative = Path(*module.split("."))
+    for candidate in candidates:
+        for path in (candidate / relative.with_suffix(".py"), candidate / relative / "__init__.py"):
+            if path.exists() and name in top_level_names(path):
+                return candidate
+        if (candidate / relative / f"{name}.py").exists():
             return candidate
-        if candidate.name == step.name:
-            break
-    return step
+    return None
+
+
+def top_level_names(path):
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    return names
 
 
 def from_table(hints, step_name, test_file, function):

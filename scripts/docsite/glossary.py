@@ -8,7 +8,10 @@ The glossary page is a definition list:
 Each term becomes an abbreviation (Python-Markdown's `abbr`, with the first
 sentence or two of its definition as the tooltip) on every page. A term that
 is a lower-case word also matches its plural. So that a page isn't covered in
-underlines, only the first use of a term in each section keeps its tooltip.
+underlines, only the first use of a term on a page keeps its tooltip. That one
+can take the focus (tabindex="0"): a tap on a phone or the Tab key opens it, as
+Material opens a tooltip on focus as well as on hover, and phones (Safari on
+iOS in particular) send no hover to a word that isn't a link or a button.
 """
 import re
 from pathlib import Path
@@ -73,25 +76,20 @@ def abbreviations(path=GLOSSARY):
 
 
 ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.DOTALL)
-SECTION = re.compile(r"(<h2\b)")
 HEADING = re.compile(r"<h([1-6])\b.*?</h\1>", re.DOTALL)
 
 
 def first_use_only(page_html):
-    """Keep the tooltip on the first use of each term in each section (<h2>);
+    """Keep the tooltip on the first use of each term on the page, focusable;
     a term and its plural share a tooltip, so they count as one. Headings get
     none: the text under them does."""
     page_html = HEADING.sub(lambda heading: ABBR.sub(r"\2", heading[0]), page_html)
-    sections = SECTION.split(page_html)
-    out = []
-    for section in sections:
-        seen = set()
+    seen = set()
 
-        def keep_first(match):
-            tooltip, term = match[1], match[2]
-            if tooltip in seen:
-                return term
-            seen.add(tooltip)
-            return match[0]
-        out.append(ABBR.sub(keep_first, section))
-    return "".join(out)
+    def keep_first(match):
+        tooltip, term = match[1], match[2]
+        if tooltip in seen:
+            return term
+        seen.add(tooltip)
+        return f'<abbr tabindex="0" title="{tooltip}">{term}</abbr>'
+    return ABBR.sub(keep_first, page_html)

@@ -8,6 +8,7 @@ that the Markdown stays readable where the hook doesn't run:
     <!-- docsite: changes -->         step pages: the files this step changes, with sizes
     <!-- docsite: complete-diff -->   step pages: the collapsed complete diff
     <!-- docsite: try-it -->          step pages: walkthrough.sh as commands and answers
+    <!-- docsite: expected-names -->  step pages: the app's names and routes that the step's tests use
     <!-- docsite: break-it -->        step pages: the attack lab's command and its recorded run (labs/)
     <!-- docsite: step-table -->      home page: every step, what it adds, its times
     <!-- docsite: step-sizes -->      home page: every step's size
@@ -34,7 +35,7 @@ for extra in (ROOT, ROOT / "scripts"):
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from docsite import breakit, budget, diagrams, downloads, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
+from docsite import breakit, budget, diagrams, downloads, expected, glossary, sources, stepdiff, stepmeta, tryit  # noqa: E402
 from docsite import moves as move_pages  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
@@ -105,7 +106,27 @@ def on_files(files, config):
     return files
 
 
+# An admonition's title is a quoted string that Python-Markdown ends at the first
+# '"' and does not unescape: `!!! warning "Myth: \"x\""` shows its backslashes.
+ADMONITION_TITLE = re.compile(r'^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w -]+?[ \t]+"(?P<title>.*)"[ \t]*$', re.MULTILINE)
+
+
+def escaped_quotes_in_titles(markdown):
+    """The admonition titles of a page that escape a quote (\"): the page would show the backslash."""
+    found = []
+
+    def collect(text):
+        found.extend(match["title"] for match in ADMONITION_TITLE.finditer(text) if '\\"' in match["title"])
+        return text
+    outside_fences(markdown, collect)
+    return found
+
+
 def on_page_markdown(markdown, page, config, files):
+    escaped = escaped_quotes_in_titles(markdown)
+    if escaped:
+        raise PluginError(f"{page.file.src_uri}: an admonition title can't escape a quote, the page would show "
+                          f"the backslash: {escaped[0]!r}. Use curly quotes (“ ”) or single quotes instead.")
     step = step_of_page(page)
     if step:
         meta_problems = stepmeta.problems(page.meta)
@@ -310,6 +331,11 @@ def complete_diff(page, step, markdown, config):
     return stepdiff.complete_diff(previous, step, shown_in_full(markdown, step))
 
 
+def expected_names(page, step, markdown, config):
+    need_step(page, step, "expected-names")
+    return expected.markdown(step, previous_step(step))
+
+
 def try_it(page, step, markdown, config):
     need_step(page, step, "try-it")
     return tryit.markdown(step)
@@ -365,6 +391,7 @@ def step_sizes(page, step, markdown, config):
 
 
 DIRECTIVES = {"step-header": step_header, "changes": changes, "complete-diff": complete_diff, "try-it": try_it,
+              "expected-names": expected_names,
               "break-it": break_it,
               "get-the-code": get_the_code, "step-table": step_table, "step-sizes": step_sizes}
 

@@ -32,6 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "docs" / "walkthroughs"
 BASE_URL = "http://127.0.0.1:5000"
+# The walkthroughs name the app as "$API" (set in their first block, default
+# BASE_URL), so another port is one edit: API=http://127.0.0.1:5001.
+API_VARIABLE = "$API"
 
 # Headers every answer has and that change from machine to machine or from
 # second to second: left out of the recorded answers (the page says so).
@@ -197,8 +200,9 @@ def request_line(command):
             method = words[index + 1]
         elif word in ("-d", "--data", "--data-raw", "--data-binary") and not method:
             method = "POST"
-        elif word.startswith(BASE_URL):
-            url = word[len(BASE_URL):] or "/"
+        elif word.startswith((BASE_URL, API_VARIABLE)):
+            base = BASE_URL if word.startswith(BASE_URL) else API_VARIABLE
+            url = word[len(base):] or "/"
     return f"{method or 'GET'} {url}" if url else None
 
 
@@ -211,7 +215,8 @@ def markdown(step):
     if [entry["command"] for entry in recorded] != [block.command for block in blocks]:
         raise StaleRecording(f"{recording_path(step).relative_to(ROOT)} was recorded from another version of "
                              f"steps/{step.name}/walkthrough.sh: run `make walkthroughs`")
-    out = [f"Each answer is shown as the tests recorded it, without the {', '.join(HIDDEN_HEADERS[:-1])} and "
+    out = [try_it_twice(step)]
+    out += [f"Each answer is shown as the tests recorded it, without the {', '.join(HIDDEN_HEADERS[:-1])} and "
            f"{HIDDEN_HEADERS[-1]} headers that every answer has; values that change on every run, such as "
            "cookies and tokens, show as `<random>`.\n"]
     for number, (block, entry) in enumerate(zip(blocks, recorded), start=1):
@@ -223,6 +228,19 @@ def markdown(step):
             out.append(fenced(entry["output"], "http" if entry["output"].startswith("HTTP/") else "text",
                               "answer", "try-answer"))
     return "\n".join(out)
+
+
+def try_it_twice(step):
+    """How to run the blocks below at once, again, and on another port (the same on every page).
+    Folded, with the first thing to type in its title: the page's own paragraph says the rest."""
+    number = step.name[:2]
+    return (f'??? tip "All at once: `make try STEP={number}`; run again: `FRESH=1`"\n'
+            f"    `make try STEP={number}` runs every request below against a fresh database on a free port "
+            f"and prints each answer. Without make: `python3 -m tools try {number}` (Windows: "
+            f"`py -m tools try {number}`, with the bash and curl of Git for Windows).\n\n"
+            f"    By hand, `make run STEP={number} FRESH=1` starts the step on a fresh, empty database, so the "
+            "requests work a second time too. On another port (`PORT=5001`), the first block becomes "
+            "`API=http://127.0.0.1:5001`: every request uses `$API`.\n")
 
 
 def fenced(text, language, title, css_class):

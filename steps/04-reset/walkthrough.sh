@@ -3,77 +3,80 @@
 #
 # Start the step on an empty database (from the repository root: `make try STEP=04`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=04` in one terminal and copy the commands from the page
+# with `make run STEP=04 FRESH=1` in one terminal and copy the commands from the page
 # into another, one at a time. `bash walkthrough.sh` runs them all at once.
 #
 # The page is made from this file: "## " lines are its prose, each group of
 # command lines is one copyable block, and "#> " lines are what the repository's
 # tests check in that block's answer (scripts/docsite/tryit.py explains them).
 
+## The app's address (another port? change it here):
+API=${API:-http://127.0.0.1:5000}
+
 ## Alice registers and logs in. `cookies.txt` is her laptop's browser.
-curl -i http://127.0.0.1:5000/auth/register \
+curl -i "$API/auth/register" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "email": "alice@example.com",
        "password": "correct horse battery staple"}'
 #> status 201
 
-curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/login \
+curl -i -b cookies.txt -c cookies.txt "$API/auth/login" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 200
 
 ## Forgot password: the same answer for a registered address...
-curl -i http://127.0.0.1:5000/auth/forgot-password \
+curl -i "$API/auth/forgot-password" \
   -H 'Content-Type: application/json' \
   -d '{"email": "alice@example.com"}'
 #> status 202
 
 ## ...and for an unknown one:
-curl -i http://127.0.0.1:5000/auth/forgot-password \
+curl -i "$API/auth/forgot-password" \
   -H 'Content-Type: application/json' \
   -d '{"email": "nobody@example.com"}'
 #> status 202
 
 ## Without a mail server the app prints the mail in its terminal, with a link
 ## that ends in `?token=...`. Copy the token from there into `TOKEN`, or, if you
-## started the server with `make run STEP=04 2>&1 | tee server.log` in this
+## started the server with `make run STEP=04 FRESH=1 2>&1 | tee server.log` in this
 ## folder, let `grep` find the newest one:
 TOKEN=$(grep -o 'token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 
 ## Reset the password with it. Every session of Alice ends, the laptop's too:
-curl -i http://127.0.0.1:5000/auth/reset-password \
+curl -i "$API/auth/reset-password" \
   -H 'Content-Type: application/json' \
   -d "{\"token\": \"$TOKEN\", \"password\": \"a brand new passphrase\"}"
 #> status 200
 
-curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/me
+curl -i -b cookies.txt -c cookies.txt "$API/auth/me"
 #> status 401
 
 ## The same link a second time is refused: the token was single-use.
-curl -i http://127.0.0.1:5000/auth/reset-password \
+curl -i "$API/auth/reset-password" \
   -H 'Content-Type: application/json' \
   -d "{\"token\": \"$TOKEN\", \"password\": \"yet another passphrase\"}"
 #> status 400
 
 ## Log in with the new password, then change it. The current password is
 ## required:
-curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/login \
+curl -i -b cookies.txt -c cookies.txt "$API/auth/login" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "a brand new passphrase"}'
 #> status 200
 
-curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/change-password \
+curl -i -b cookies.txt -c cookies.txt "$API/auth/change-password" \
   -H 'Content-Type: application/json' \
   -d '{"current_password": "not my password at all",
        "new_password": "another good passphrase"}'
 #> status 403
 
-curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/change-password \
+curl -i -b cookies.txt -c cookies.txt "$API/auth/change-password" \
   -H 'Content-Type: application/json' \
   -d '{"current_password": "a brand new passphrase",
        "new_password": "another good passphrase"}'
 #> status 200
 
 ## A change keeps this session (it ends all the others):
-curl -i -b cookies.txt -c cookies.txt http://127.0.0.1:5000/auth/me
+curl -i -b cookies.txt -c cookies.txt "$API/auth/me"
 #> status 200

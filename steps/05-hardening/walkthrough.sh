@@ -3,15 +3,18 @@
 #
 # Start the step on an empty database (from the repository root: `make try STEP=05`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=05` in one terminal and copy the commands from the page
+# with `make run STEP=05 FRESH=1` in one terminal and copy the commands from the page
 # into another, one at a time. `bash walkthrough.sh` runs them all at once.
 #
 # The page is made from this file: "## " lines are its prose, each group of
 # command lines is one copyable block, and "#> " lines are what the repository's
 # tests check in that block's answer (scripts/docsite/tryit.py explains them).
 
+## The app's address (another port? change it here):
+API=${API:-http://127.0.0.1:5000}
+
 ## Every answer carries the security headers a JSON API needs:
-curl -i http://127.0.0.1:5000/
+curl -i "$API/"
 #> status 200
 #> header Content-Security-Policy: default-src 'none'
 #> header X-Content-Type-Options: nosniff
@@ -22,21 +25,21 @@ curl -i http://127.0.0.1:5000/
 #> header X-XSS-Protection: 0
 
 ## A long but guessable password is refused, with the reason:
-curl -i http://127.0.0.1:5000/auth/register \
+curl -i "$API/auth/register" \
   -H 'Content-Type: application/json' \
   -d '{"username": "bob", "email": "bob@example.com", "password": "passwordpassword"}'
 #> status 400
 #> prints too easy to guess
 
 ## Register Alice:
-curl -i http://127.0.0.1:5000/auth/register \
+curl -i "$API/auth/register" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "email": "alice@example.com",
        "password": "correct horse battery staple"}'
 #> status 201
 
 ## A page from an origin the API doesn't list can't change anything (CSRF):
-curl -i http://127.0.0.1:5000/auth/login \
+curl -i "$API/auth/login" \
   -H 'Origin: http://localhost:8080' \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
@@ -45,7 +48,7 @@ curl -i http://127.0.0.1:5000/auth/login \
 ## Alice logs in from her browser (curl keeps its cookies in `alice.txt`).
 ## Besides the session, the answer sets `known_browser`: this browser has
 ## logged in to this account before.
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+curl -i -b alice.txt -c alice.txt "$API/auth/login" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 200
@@ -56,7 +59,7 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
 ## Alice's first login above was one of them... (`-s -o /dev/null -w` prints
 ## only each answer's status)
 for attempt in 1 2 3 4 5 6 7 8 9; do
-  curl -s -o /dev/null -w '%{http_code} ' http://127.0.0.1:5000/auth/login \
+  curl -s -o /dev/null -w '%{http_code} ' "$API/auth/login" \
     -H 'Content-Type: application/json' \
     -d '{"username": "alice", "password": "not the right password"}'
 done
@@ -64,7 +67,7 @@ done
 
 ## ...then the next one is `429 Too Many Requests`, with `Retry-After`, even
 ## with the right password:
-curl -i http://127.0.0.1:5000/auth/login \
+curl -i "$API/auth/login" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 429
@@ -72,7 +75,7 @@ curl -i http://127.0.0.1:5000/auth/login \
 
 ## Alice's own browser isn't locked out: it has an allowance of its own.
 ## Run this page once per server start: the limits remember for a while.
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+curl -i -b alice.txt -c alice.txt "$API/auth/login" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 200

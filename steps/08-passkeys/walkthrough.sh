@@ -3,7 +3,7 @@
 #
 # Start the step on an empty database (from the repository root: `make try STEP=08`
 # does it all on a free port and prints every answer), or by hand: run the step
-# with `make run STEP=08 2>&1 | tee server.log` in one terminal and copy the
+# with `make run STEP=08 FRESH=1 2>&1 | tee server.log` in one terminal and copy the
 # commands from the page into another, in the same folder, one at a time.
 # `bash walkthrough.sh` runs them all at once.
 #
@@ -17,8 +17,11 @@
 # command lines is one copyable block, and "#> " lines are what the repository's
 # tests check in that block's answer (scripts/docsite/tryit.py explains them).
 
+## The app's address (another port? change it here):
+API=${API:-http://127.0.0.1:5000}
+
 ## Alice registers, follows the link the app mails her (step 06), and logs in:
-curl -i http://127.0.0.1:5000/auth/register \
+curl -i "$API/auth/register" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "email": "alice@example.com",
        "password": "correct horse battery staple"}'
@@ -26,19 +29,19 @@ curl -i http://127.0.0.1:5000/auth/register \
 
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
 
-curl -i http://127.0.0.1:5000/auth/verify-email \
+curl -i "$API/auth/verify-email" \
   -H 'Content-Type: application/json' \
   -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
 #> status 200
 
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/login \
+curl -i -b alice.txt -c alice.txt "$API/auth/login" \
   -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
 #> status 200
 #> prints "username":"alice"
 
 ## She has no passkey yet:
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/passkeys
+curl -i -b alice.txt -c alice.txt "$API/auth/passkeys"
 #> status 200
 #> prints {"passkeys":[]}
 
@@ -48,7 +51,7 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/passkeys
 ## each time, so this command saves them in `options.json` and shows only the
 ## headers (`-D -`). The session cookie now also names this ceremony.
 curl -D - -o options.json -b alice.txt -c alice.txt \
-  http://127.0.0.1:5000/auth/passkeys/register/options \
+  "$API/auth/passkeys/register/options" \
   -H 'Content-Type: application/json' \
   -d '{"password": "correct horse battery staple", "name": "laptop"}'
 #> status 200
@@ -65,7 +68,7 @@ print(o["rp"], o["user"]["name"], o["authenticatorSelection"], o["timeout"], len
 
 ## Only an authenticator can answer them. Anything else is refused before
 ## py_webauthn even looks for a signature:
-curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/passkeys/register/verify \
+curl -i -b alice.txt -c alice.txt "$API/auth/passkeys/register/verify" \
   -H 'Content-Type: application/json' \
   -d '{"id": "bWFkZSB1cA", "type": "public-key"}'
 #> status 400
@@ -75,7 +78,7 @@ curl -i -b alice.txt -c alice.txt http://127.0.0.1:5000/auth/passkeys/register/v
 ## options name no account (`allowCredentials` is empty), so the authenticator
 ## offers whatever passkey it has for this site. Bob's browser asks:
 curl -D - -o login.json -b bob.txt -c bob.txt -X POST \
-  http://127.0.0.1:5000/auth/passkeys/login/options
+  "$API/auth/passkeys/login/options"
 #> status 200
 
 python3 -c 'import json; o = json.load(open("login.json"))
@@ -84,7 +87,7 @@ print(o["rpId"], o["allowCredentials"], o["userVerification"])'
 
 ## An answer in the right shape, for a passkey this server doesn't know (made
 ## up, removed, or another site's): refused.
-curl -i -b bob.txt -c bob.txt http://127.0.0.1:5000/auth/passkeys/login/verify \
+curl -i -b bob.txt -c bob.txt "$API/auth/passkeys/login/verify" \
   -H 'Content-Type: application/json' \
   -d '{"id": "bWFkZSB1cA", "rawId": "bWFkZSB1cA", "type": "public-key",
        "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA",
@@ -94,7 +97,7 @@ curl -i -b bob.txt -c bob.txt http://127.0.0.1:5000/auth/passkeys/login/verify \
 
 ## That answer used the challenge up: every answer needs new options, so nobody
 ## can try again and again, or replay an answer they saw.
-curl -i -b bob.txt -c bob.txt http://127.0.0.1:5000/auth/passkeys/login/verify \
+curl -i -b bob.txt -c bob.txt "$API/auth/passkeys/login/verify" \
   -H 'Content-Type: application/json' \
   -d '{"id": "bWFkZSB1cA", "rawId": "bWFkZSB1cA", "type": "public-key",
        "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA",
@@ -104,12 +107,12 @@ curl -i -b bob.txt -c bob.txt http://127.0.0.1:5000/auth/passkeys/login/verify \
 
 ## Removing a passkey takes the password too (and ends every session of the
 ## account, in case a lost phone had one). Alice has none with this id:
-curl -i -b alice.txt -c alice.txt -X DELETE http://127.0.0.1:5000/auth/passkeys/1 \
+curl -i -b alice.txt -c alice.txt -X DELETE "$API/auth/passkeys/1" \
   -H 'Content-Type: application/json' \
   -d '{"password": "not my password at all"}'
 #> status 403
 
-curl -i -b alice.txt -c alice.txt -X DELETE http://127.0.0.1:5000/auth/passkeys/1 \
+curl -i -b alice.txt -c alice.txt -X DELETE "$API/auth/passkeys/1" \
   -H 'Content-Type: application/json' \
   -d '{"password": "correct horse battery staple"}'
 #> status 404
