@@ -16,7 +16,6 @@ from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-# --8<-- [start:register]
 @bp.post("/register")
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
@@ -27,10 +26,8 @@ def register():
         raise FieldErrors("already registered", taken.fields, code=409) from taken
     log_event("registered", user=user)
     return {"user": user.to_dict()}, 201
-# --8<-- [end:register]
 
 
-# --8<-- [start:login]
 @bp.post("/login")
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
@@ -51,10 +48,8 @@ def login():
     remember_browser(user)  # from now on, this browser is known for this account
     log_event("login_succeeded", user=user)
     return {"user": user.to_dict()}
-# --8<-- [end:login]
 
 
-# --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
     no_form_body()  # a page on another site could post a form here
@@ -68,10 +63,8 @@ def logout():
 @login_required
 def me():
     return {"user": g.user.to_dict()}
-# --8<-- [end:logout]
 
 
-# --8<-- [start:timing]
 def password_matches(user, password):
     """Check the password, taking as long for an unknown user as for a known one,
     so that response times don't reveal which usernames exist."""
@@ -85,4 +78,3 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
-# --8<-- [end:timing]

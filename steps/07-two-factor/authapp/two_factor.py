@@ -35,7 +35,6 @@ def status():
     return {"enabled": g.user.two_factor_enabled, "recovery_codes_left": codes_left(g.user)}
 
 
-# --8<-- [start:setup]
 @bp.post("/2fa/setup")
 @login_required
 def setup():
@@ -81,10 +80,8 @@ def secret_being_set_up():
     data = totp.decrypt(session.get(SETUP, ""), max_age=current_app.config["TWO_FACTOR_SETUP_MAX_AGE"])
     data = json.loads(data) if data else {}
     return data["secret"] if data.get("user") == g.user.id else None
-# --8<-- [end:setup]
 
 
-# --8<-- [start:login]
 @bp.post("/login/2fa")
 def login_with_code():
     field, value = second_factor(json_object())
@@ -113,7 +110,6 @@ def login_with_code():
                   "If that wasn't you, your recovery codes are no longer secret: log in, turn two-factor\n"
                   "authentication off and on again (that makes new codes), and change your password.\n")
     return {"user": user.to_dict()}
-# --8<-- [end:login]
 
 
 # NIST SP 800-63B-4 section 3.2.2: at most 100 consecutive failed attempts at
@@ -161,7 +157,6 @@ def proves_second_factor(user, field, value):
     return totp.use_code(user, value) if field == "code" else use_recovery_code(user, value)
 
 
-# --8<-- [start:disable]
 @bp.post("/2fa/disable")
 @login_required
 def disable():
@@ -180,10 +175,8 @@ def disable():
               "If that wasn't you, reset your password now with 'forgot password', then turn\n"
               "two-factor authentication on again.\n")
     return {"message": "two-factor authentication is off"}
-# --8<-- [end:disable]
 
 
-# --8<-- [start:proof]
 def require_proof(data, password_field="password"):
     """The one proof that every change to how this account is reached or
     recovered asks for (ASVS 5.0 V7.5.1, full re-authentication): the password
@@ -205,4 +198,3 @@ WRONG_PASSWORD = {"password": "is not your password", "current_password": "is no
 def require_password(password, field="password"):
     if not g.user.check_password(password):
         raise FieldErrors("wrong password", {field: WRONG_PASSWORD[field]}, code=Forbidden.code)
-# --8<-- [end:proof]

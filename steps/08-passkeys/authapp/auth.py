@@ -17,7 +17,6 @@ from .verification import send_verification_mail
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-# --8<-- [start:register]
 @bp.post("/register")
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
@@ -29,10 +28,8 @@ def register():
     log_event("registered", user=user)
     send_verification_mail(user)  # no login until the link in it is followed
     return {"user": user.to_dict()}, 201
-# --8<-- [end:register]
 
 
-# --8<-- [start:login]
 @bp.post("/login")
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
@@ -63,10 +60,8 @@ def login():
         raise Unauthorized("invalid credentials")  # the password changed meanwhile
     log_event("login_needs_second_factor", user=user)
     return {"two_factor_required": True}
-# --8<-- [end:login]
 
 
-# --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
     no_form_body()  # a page on another site could post a form here
@@ -80,10 +75,8 @@ def logout():
 @login_required
 def me():
     return {"user": g.user.to_dict()}
-# --8<-- [end:logout]
 
 
-# --8<-- [start:timing]
 def password_matches(user, password):
     """Check the password, taking as long for an unknown user as for a known one,
     so that response times don't reveal which usernames exist."""
@@ -97,4 +90,3 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
-# --8<-- [end:timing]

@@ -21,7 +21,6 @@ def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# --8<-- [start:start]
 def start_session(user, only_while=None):
     """Log `user` in with a brand-new token (never reuse one from before login).
     `only_while`, if given, is a condition on the user's row, such as "the password
@@ -61,19 +60,15 @@ def end_session():
         db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == digest(pending)))
         db.session.commit()
     session.clear()
-# --8<-- [end:start]
 
 
-# --8<-- [start:revoke]
 def revoke_sessions(user):
     """End every session of `user` on the server, and every login of theirs
     that waits for a second factor."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(db.delete(PendingLogin).where(PendingLogin.user_id == user.id))
-# --8<-- [end:revoke]
 
 
-# --8<-- [start:check]
 def session_record():
     """The sessions row this request's cookie names, valid or not, or None (reads only)."""
     token = session.get("sid")
@@ -97,10 +92,8 @@ def current_session():
         record.last_seen_at = now
         db.session.commit()
     return record
-# --8<-- [end:check]
 
 
-# --8<-- [start:pending]
 def start_pending_login(user, only_while):
     """The right password of an account with two-factor on: no session yet.
     This browser gets a pending login instead, which only the second factor
@@ -140,10 +133,8 @@ def finish_pending_login(record):
     both proved a second factor for it, the database lets one win."""
     finished = db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == record.id))
     return finished.rowcount == 1
-# --8<-- [end:pending]
 
 
-# --8<-- [start:guard]
 def login_required(view):
     """Run the view only for a logged-in user (as g.user); otherwise a 401."""
     @wraps(view)
@@ -154,4 +145,3 @@ def login_required(view):
         g.session, g.user = record, record.user
         return view(*args, **kwargs)
     return wrapper
-# --8<-- [end:guard]
