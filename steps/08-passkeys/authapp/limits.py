@@ -58,8 +58,8 @@ def init_limits(app):
             limit("CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL", partial(email_key, "new_email"),
                   "too many confirmation mails for this address"))
     # The second factor at login: per password entry, and per account as for
-    # passwords, with a known browser's own allowance (no lockout by someone
-    # who has only the password).
+    # passwords, with the known browsers' own allowance (no lockout by someone
+    # who has only the password), which all of the account's known browsers share.
     protect(app, "two_factor.login_with_code",
             limit("TWO_FACTOR_LIMIT_PER_LOGIN", pending_key, "too many codes for this login"),
             limit("TWO_FACTOR_LIMIT_PER_ACCOUNT", pending_account_key, "too many codes for this account",
@@ -152,7 +152,10 @@ def known_for_pending():
 
 
 def pending_browser_key():
-    return f"browser:{known_for_pending()}"
+    """One allowance for all of the account's known browsers, not one each: the
+    number of cookies someone holds doesn't multiply the guesses at a code."""
+    pending = pending_login()
+    return f"known-browsers:{pending.user_id}" if pending else f"address:{get_remote_address()}"
 
 
 def counters_unreachable(error):
