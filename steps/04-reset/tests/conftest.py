@@ -1,7 +1,6 @@
 """Fixtures in the style of the Flask docs: app, client, runner."""
 import socket
 import sqlite3
-import threading
 from email import message_from_bytes, policy
 
 import pytest
@@ -51,13 +50,6 @@ def alice(client):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def wait_for_mail():
-    """Wait until every mail the app handed to a background thread has gone."""
-    for thread in threading.enumerate():
-        if thread.name == "send-mail":
-            thread.join(timeout=30)
 
 
 class Inbox:

@@ -6,8 +6,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from authapp import create_app
+from authapp.config import DevelopmentConfig, ProductionConfig
 from authapp.mail import send_mail
-from conftest import Inbox, free_port, wait_for_mail
+from conftest import Inbox, free_port
 
 
 def forgot(client):
@@ -16,7 +17,6 @@ def forgot(client):
 
 def test_a_real_smtp_conversation_delivers_the_reset_mail(app, client, alice, inbox):
     forgot(client)
-    wait_for_mail()
     (message,) = inbox.messages
     assert message["From"] == app.config["MAIL_FROM"]
     assert message["To"] == "alice@example.com"
@@ -39,7 +39,6 @@ def test_smtp_login_uses_the_configured_account(app, client, alice):
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False,
                           MAIL_USERNAME="mailer", MAIL_PASSWORD="mail-secret")
         forgot(client)
-        wait_for_mail()
     finally:
         server.stop()
     assert logins == [(b"mailer", b"mail-secret")]
@@ -49,7 +48,6 @@ def test_smtp_login_uses_the_configured_account(app, client, alice):
 def test_an_unreachable_mail_server_is_logged_and_the_client_sees_nothing(app, client, alice, caplog):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False)
     response = forgot(client)
-    wait_for_mail()
     assert response.status_code == 202
     assert response.get_json() == client.post("/auth/forgot-password",
                                               json={"email": "nobody@example.com"}).get_json()
@@ -59,7 +57,10 @@ def test_an_unreachable_mail_server_is_logged_and_the_client_sees_nothing(app, c
 
 
 def test_the_answer_does_not_wait_for_the_mail_server(app, client, alice):
-    # The SMTP server holds the mail until we let go; the HTTP answer comes first.
+    """The path development and production take (MAIL_IN_BACKGROUND): the mail
+    leaves from a thread of its own. The SMTP server holds the mail until we
+    let go; the HTTP answer comes first."""
+    app.config["MAIL_IN_BACKGROUND"] = True
     release = threading.Event()
 
     class SlowInbox(Inbox):
@@ -75,11 +76,31 @@ def test_the_answer_does_not_wait_for_the_mail_server(app, client, alice):
         assert forgot(client).status_code == 202
         assert handler.messages == []  # answered while the mail was still on its way
         release.set()
-        wait_for_mail()
+        wait_for_the_mail_thread()
     finally:
         release.set()
         server.stop()
     assert len(handler.messages) == 1
+
+
+def wait_for_the_mail_thread():
+    for thread in threading.enumerate():
+        if thread.name == "send-mail":
+            thread.join(timeout=30)
+
+
+def test_the_tests_get_their_mail_before_the_answer(client, alice, inbox):
+    """The testing config delivers through the same SMTP conversation before
+    it answers (MAIL_IN_BACKGROUND=False): so no test waits for a thread, and
+    mails arrive in the order the requests sent them."""
+    forgot(client)
+    assert [message["Subject"] for message in inbox.messages] == ["Reset your password"]
+
+
+def test_development_and_production_send_mail_in_the_background():
+    """Only the tests wait for the mail server; a real answer never does."""
+    assert DevelopmentConfig.MAIL_IN_BACKGROUND is True
+    assert ProductionConfig.MAIL_IN_BACKGROUND is True
 
 
 def test_mail_settings_come_from_the_environment(monkeypatch):
@@ -109,7 +130,6 @@ def test_the_envelope_names_one_recipient_whatever_the_to_header_says(app, inbox
     # otherwise read both of these mailboxes out of the header and mail both.
     with app.test_request_context():
         send_mail("alice@example.com, eve@example.com", "Reset your password", "a secret link")
-    wait_for_mail()
     assert [recipients for recipients in inbox.envelopes if "eve@example.com" in recipients] == []
 
 

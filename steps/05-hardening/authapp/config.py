@@ -46,6 +46,8 @@ class Config:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_FROM = "Flask Auth <no-reply@localhost>"
+    # Each mail leaves from a thread of its own, after the answer (authapp/mail.py).
+    MAIL_IN_BACKGROUND = True
 
     # Rate limits (Flask-Limiter). memory:// counts in this process only: with
     # several workers or servers, use a shared store such as redis://.
@@ -91,6 +93,9 @@ class TestingConfig(Config):
     # Real scrypt, tiny cost: the tests check behaviour, not hashing speed.
     PASSWORD_HASH_METHOD = "scrypt:256:8:1"
     LEGACY_PASSWORD_HASH_METHOD = "scrypt:128:8:1"
+    # Mail goes through the same SMTP path, but before the answer: a test
+    # reads it at once, with no thread to wait for and no order to guess.
+    MAIL_IN_BACKGROUND = False
 
 
 class ProductionConfig(Config):

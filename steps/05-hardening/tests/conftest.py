@@ -132,13 +132,6 @@ def all_at_once(*calls):
     return statuses
 
 
-def wait_for_mail():
-    """Wait until every mail the app handed to a background thread has gone."""
-    for thread in threading.enumerate():
-        if thread.name == "send-mail":
-            thread.join(timeout=30)
-
-
 class Inbox:
     """An aiosmtpd handler: keeps every message a real SMTP conversation delivers."""
 

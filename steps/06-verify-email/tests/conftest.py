@@ -45,7 +45,6 @@ def app(tmp_path, mail_server, inbox):
     # Mail goes to the real SMTP server below, so a test can read it.
     app = ready(create_app("testing", SQLALCHEMY_DATABASE_URI=url, **mail_settings(mail_server)), inbox)
     yield app
-    wait_for_mail()  # nothing of this test may arrive in the next one's inbox
     with app.app_context():
         db.drop_all()
         db.engine.dispose()  # one app per test: don't leave its connections open
@@ -60,7 +59,8 @@ def production_app(tmp_path, mail_server, inbox):
 
 
 def ready(app, inbox):
-    """The app with its tables, and with app.test_client() a VerifyingClient (below)."""
+    """The app with its tables. Its test_client() makes a VerifyingClient (below):
+    the earlier steps' tests open their second browsers with app.test_client()."""
     app.test_client_class = partial(VerifyingClient, inbox=inbox)
     with app.app_context():
         db.create_all()
@@ -68,13 +68,25 @@ def ready(app, inbox):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def verified_client(app, inbox):
+    """A browser whose user follows the verification link as soon as she has
+    registered: a 201 from /auth/register is followed by a POST of the mailed
+    token to /auth/verify-email (VerifyingClient, below)."""
+    return VerifyingClient(app, app.response_class, use_cookies=True, inbox=inbox)
+
+
+@pytest.fixture
+def client(verified_client):
+    """From this step on, `client` is verified_client: the earlier steps'
+    tests, which must keep passing here (tests/test_promises.py), register and
+    log in at once. A test of what happens before the click asks for plain_client."""
+    return verified_client
 
 
 @pytest.fixture
 def alice(client):
-    """A user registered through the API (not logged in), whose password is PASSWORD."""
+    """A user registered through the API and verified (client follows the
+    link), not logged in, whose password is PASSWORD."""
     client.post("/auth/register", json={"username": "alice", "email": "alice@example.com", "password": PASSWORD})
 
 
@@ -88,12 +100,12 @@ class VerifyingClient(FlaskClient):
     """A browser whose user follows the link in the verification mail the
     moment it arrives. From this step on, an account can't log in before
     that; the tests of earlier steps, which must keep passing here
-    (tests/test_promises.py), register and log in at once. So `client` and
-    app.test_client() behave like that user: after a 201 from /auth/register,
-    they read the mail the app really sent (and take it out of the inbox, so
-    tests about other mails see only those), then post its token to
-    /auth/verify-email with the password just registered. The tests of what
-    happens before the click use `plain_client`."""
+    (tests/test_promises.py), register and log in at once. So
+    verified_client, `client` and app.test_client() behave like that user:
+    after a 201 from /auth/register, they read the mail the app really sent
+    (and take it out of the inbox, so tests about other mails see only those),
+    then post its token to /auth/verify-email with the password just
+    registered. The tests of what happens before the click use `plain_client`."""
 
     def __init__(self, *args, inbox, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +118,6 @@ class VerifyingClient(FlaskClient):
         return response
 
     def follow_verification_link(self, email, password):
-        wait_for_mail()
         found = [index for index, message in enumerate(self.inbox.messages)
                  if message["To"] == email and "/verify-email?token=" in message.get_content()]
         assert found, f"no verification mail reached {email}"
@@ -189,13 +200,6 @@ def all_at_once(*calls):
     return statuses
 
 
-def wait_for_mail():
-    """Wait until every mail the app handed to a background thread has gone."""
-    for thread in threading.enumerate():
-        if thread.name == "send-mail":
-            thread.join(timeout=30)
-
-
 class Inbox:
     """An aiosmtpd handler: keeps every message a real SMTP conversation delivers."""
 
@@ -232,4 +236,6 @@ def inbox(mail_server):
 
 
 def mail_settings(server):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_USE_TLS": False}
+    """The loopback SMTP server, reached before the answer whatever the config
+    (production sends from a thread): so a test reads its mail at once."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_USE_TLS": False, "MAIL_IN_BACKGROUND": False}

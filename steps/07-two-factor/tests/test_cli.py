@@ -1,7 +1,7 @@
 """`flask create-user`."""
 from authapp.extensions import db
 from authapp.models import User
-from conftest import PASSWORD, wait_for_mail
+from conftest import PASSWORD
 
 
 def test_create_user_asks_for_the_password_twice(app, runner):
@@ -58,7 +58,6 @@ def test_a_user_made_here_verifies_the_address_like_everyone_else(runner, plain_
     assert "the link that verifies alice@example.com is in the mail" in result.output
     login = {"username": "alice", "password": PASSWORD}
     assert plain_client.post("/auth/login", json=login).status_code == 403
-    wait_for_mail()
     (mail,) = inbox.messages
     token = mail.get_content().split("verify-email?token=")[1].split()[0]
     assert plain_client.post("/auth/verify-email", json={"token": token, "password": PASSWORD}).status_code == 200

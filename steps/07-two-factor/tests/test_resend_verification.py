@@ -2,7 +2,7 @@
 import pytest
 
 from authapp import verification
-from conftest import PASSWORD, wait_for_mail
+from conftest import PASSWORD
 
 
 @pytest.fixture
@@ -23,11 +23,9 @@ def test_every_address_gets_the_same_answer(client, accounts):
 
 
 def test_only_an_account_waiting_for_verification_gets_a_new_link(client, plain_client, accounts, inbox):
-    wait_for_mail()
     before = len(inbox.messages)  # Alice's first link
     for email in ("nobody@example.com", "bob@example.com", " Alice@Example.com "):
         resend(client, email)
-    wait_for_mail()
     (mail,) = inbox.messages[before:]
     assert mail["To"] == "alice@example.com"
     token = mail.get_content().split("verify-email?token=")[1].split()[0]

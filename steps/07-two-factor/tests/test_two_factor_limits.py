@@ -5,7 +5,7 @@ import pytest
 from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
-from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 WRONG = "000000"  # the stopped clock makes sure it is not alice's code (see the fixture)
@@ -29,7 +29,6 @@ def secret(client, clock):
     client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
     client.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
-    wait_for_mail()  # the notice that two-factor is on: delivered now, so the test's own mail comes last
     client.post("/auth/logout")
     while WRONG in {clock.code(secret, steps) for steps in range(-1, 4)}:
         clock.tick(5)  # one chance in a hundred thousand: then take other steps
@@ -101,7 +100,6 @@ def test_a_password_reset_makes_no_browser_known_for_the_codes(app, secret, inbo
     # password again and again and get a new allowance of codes each time.
     attacker = app.test_client()
     attacker.post("/auth/forgot-password", json={"email": "alice@example.com"})
-    wait_for_mail()
     token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
     attacker.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"})
     for number in range(3):
@@ -175,7 +173,6 @@ def test_after_100_wrong_codes_in_a_row_the_right_one_fails_and_the_owner_is_tol
     response = attacker.post("/auth/login/2fa", json={"code": clock.code(secret, 1)})
     assert response.status_code == 401
     assert response.get_json() == {"error": two_factor.LOCKED}
-    wait_for_mail()
     assert [message["Subject"] for message in inbox.messages[-1:]] == ["Your second factor is locked"]
     assert inbox.messages[-1]["To"] == "alice@example.com"
 
@@ -202,7 +199,6 @@ def test_a_password_reset_unlocks_the_second_factor(app, client, secret, clock, 
     one is what they had) and logs in with her code again."""
     failures_in_a_row(app, 100)
     client.post("/auth/forgot-password", json={"email": "alice@example.com"})
-    wait_for_mail()
     token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
     assert client.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"}
                        ).status_code == 200

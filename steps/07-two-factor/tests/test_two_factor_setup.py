@@ -11,7 +11,7 @@ import segno
 from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
-from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
+from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
@@ -139,7 +139,6 @@ def test_two_confirmations_at_the_same_instant_turn_it_on_once(app, client, alic
 
 def test_turning_it_on_is_mailed_to_the_owner(client, alice, inbox):
     confirm(client, code(setup(client).get_json()["secret"]))
-    wait_for_mail()
     (mail,) = [message for message in inbox.messages if message["To"] == "alice@example.com"]
     assert mail["Subject"] == "Two-factor authentication is on"
 
@@ -149,7 +148,6 @@ def secret(client, alice):
     """Alice has two-factor on, confirmed with the current code, and is still logged in."""
     secret = setup(client).get_json()["secret"]
     confirm(client, code(secret))
-    wait_for_mail()  # the notice that two-factor is on: delivered now, so a test's own mail comes after it
     return secret
 
 
@@ -175,7 +173,6 @@ def test_turning_it_off_takes_the_password_and_a_fresh_code(client, secret):
 def test_turning_it_off_is_mailed_to_the_owner(client, secret, inbox):
     # If it wasn't her, she hears of it at once.
     disable(client, code(secret, 1))
-    wait_for_mail()
     assert [message["Subject"] for message in inbox.messages if message["To"] == "alice@example.com"] == [
         "Two-factor authentication is on", "Two-factor authentication is off"]
 
@@ -214,7 +211,6 @@ MALLORY = {"username": "mallory", "email": "alice@example.com", "password": "tan
 
 
 def newest_link(inbox, kind):
-    wait_for_mail()
     bodies = [message.get_content() for message in reversed(inbox.messages)]
     return next(body for body in bodies if f"/{kind}?token=" in body).split(f"/{kind}?token=")[1].split()[0]
 

@@ -2,7 +2,7 @@
 asks for the same proof as turning two-factor off: the password and a code."""
 import pytest
 
-from conftest import PASSWORD, wait_for_mail
+from conftest import PASSWORD
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 THIEF_MAILBOX = "mallory@evil.example"
@@ -19,7 +19,6 @@ def stolen_session(client, clock):
     secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
     codes = client.post("/auth/2fa/confirm", json={"code": clock.code(secret)}).get_json()["recovery_codes"]
     clock.tick()  # the code that turned it on is used: the next step's is fresh
-    wait_for_mail()
     return secret, codes
 
 
@@ -31,7 +30,6 @@ def wrong_code(clock, stolen_session):
 
 
 def mails_to(inbox, address):
-    wait_for_mail()
     return [message for message in inbox.messages if message["To"] == address]
 
 

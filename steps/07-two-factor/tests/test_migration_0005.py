@@ -1,5 +1,6 @@
-"""Migration 0005 on a database from before this step: old accounts have
-two-factor off and log in with their password as before, and no id is reused."""
+"""Migration 0005 on a database from before it: old accounts have
+two-factor off and log in with their password as before, and no id is reused.
+(test_migration_0004.py keeps step 06's revision checked.)"""
 import logging.config
 from pathlib import Path
 

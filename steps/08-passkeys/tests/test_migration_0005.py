@@ -1,6 +1,6 @@
-"""Migrations 0005 (step 07) and 0006 (this step) on a database from before
-them: old accounts have two-factor off and no passkey, and log in with their
-password as before; no id is reused."""
+"""Migration 0005 on a database from before it: old accounts have
+two-factor off and log in with their password as before, and no id is reused.
+(test_migration_0004.py keeps step 06's revision checked.)"""
 import logging.config
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 import authapp
 from authapp.extensions import db
 from authapp.models import User, add_user, hash_password
-from conftest import PASSWORD, SoftwareAuthenticator, add_passkey
+from conftest import PASSWORD
 
 # Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
@@ -63,43 +63,3 @@ def test_the_downgrade_removes_what_the_upgrade_added(step_06_database):
         tables = inspect(db.engine)
         assert not {"recovery_codes", "pending_logins"} & set(tables.get_table_names())
         assert not {"totp_secret", "totp_last_step"} & {column["name"] for column in tables.get_columns("users")}
-
-
-@pytest.fixture
-def step_07_database(step_06_database):
-    """The same database as step 07 leaves it (migrations 0001-0005)."""
-    with step_06_database.app_context():
-        upgrade(directory=MIGRATIONS, revision="0005")
-    return step_06_database
-
-
-def test_accounts_from_before_have_no_passkeys_and_log_in_as_before(step_07_database, client):
-    with step_07_database.app_context():
-        upgrade(directory=MIGRATIONS, revision="0006")
-    response = client.post("/auth/login", json={"username": "old", "password": PASSWORD})
-    assert response.get_json()["user"]["username"] == "old"
-    assert client.get("/auth/passkeys").get_json() == {"passkeys": []}
-    assert add_passkey(client, SoftwareAuthenticator(), password=PASSWORD).status_code == 201
-
-
-def test_the_passkey_migration_leaves_the_users_table_alone(step_07_database):
-    # Two new tables only: no batch rebuild of users, which would lose AUTOINCREMENT on SQLite.
-    with step_07_database.app_context():
-        before = users_columns()
-        upgrade(directory=MIGRATIONS, revision="0006")
-        assert users_columns() == before
-        db.session.execute(db.delete(User))
-        db.session.commit()
-        assert add_user("new", "new@example.com", PASSWORD).id == 2
-
-
-def users_columns():
-    columns = inspect(db.engine).get_columns("users")
-    return [(column["name"], str(column["type"]), column["nullable"]) for column in columns]
-
-
-def test_the_passkey_downgrade_removes_its_tables(step_07_database):
-    with step_07_database.app_context():
-        upgrade(directory=MIGRATIONS, revision="0006")
-        downgrade(directory=MIGRATIONS, revision="0005")
-        assert not {"passkeys", "passkey_challenges"} & set(inspect(db.engine).get_table_names())
