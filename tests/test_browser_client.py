@@ -13,6 +13,7 @@ import io
 import itertools
 import re
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -57,14 +58,12 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def stack(request, browser, tmp_path_factory):
+@contextmanager
+def served(step, workdir):
     """One step's API plus the client served three ways:
     listed (http://127.0.0.1:P, on the API's CORS list), cross-site (http://localhost:P,
     on the list too, but another site than the API's 127.0.0.1) and unlisted
     (http://127.0.0.1:Q, not on the list)."""
-    step = request.param
-    workdir = tmp_path_factory.mktemp(step.name)
     client_folder = workdir / "client"  # written below, once the API has said where it listens
     listed, unlisted = StaticSite(client_folder), StaticSite(client_folder)
     client_url = f"http://127.0.0.1:{listed.port}"
@@ -78,6 +77,22 @@ def stack(request, browser, tmp_path_factory):
     finally:
         listed.stop()
         unlisted.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(request, browser, tmp_path_factory):
+    """A step served for every test of this file that asks for that step."""
+    with served(request.param, tmp_path_factory.mktemp(request.param.name)) as shared:
+        yield shared
+
+
+@pytest.fixture
+def own_stack(request, browser, tmp_path_factory):
+    """A step served for one test alone: a journey with several logins. Every test's
+    browser is new (unknown) and comes from 127.0.0.1, so on the shared server the
+    other tests' logins count against the same 10 a minute per address (step 05)."""
+    with served(request.param, tmp_path_factory.mktemp(request.param.name)) as own:
+        yield own
 
 
 @pytest.fixture
@@ -369,8 +384,9 @@ def test_verify_email_then_change_it(stack, page):
     assert unexpected_console_errors(page) == []
 
 
-@steps(TWO_FACTOR_STEPS)
-def test_two_factor_on_then_logins_with_a_code_and_a_recovery_code_then_off(stack, page):
+@pytest.mark.parametrize("own_stack", TWO_FACTOR_STEPS, ids=[s.name for s in TWO_FACTOR_STEPS], indirect=True)
+def test_two_factor_on_then_logins_with_a_code_and_a_recovery_code_then_off(own_stack, page):
+    stack = own_stack
     page.goto(stack.client_url)
     expect(page.locator("#two-factor-setup")).to_be_visible()  # GET / named a step that has the routes
     expect(page.locator("#login-2fa")).to_be_hidden()
