@@ -46,7 +46,7 @@ ROOT = LABS.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools import liveapp, patches, ports, steps  # noqa: E402
+from tools import appserver, liveapp, patches, ports, steps  # noqa: E402
 from tools.commands import suggest  # noqa: E402
 
 RECORDINGS = ROOT / "docs" / "break-it"
@@ -244,16 +244,17 @@ class App:
         self.python = python or sys.executable
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-")
         self.sink = MailSink()
-        self.env = dict(liveapp.environment(Path(self.scratch.name) / "lab.sqlite"), MAIL_SERVER=ports.HOST,
-                        MAIL_PORT=str(self.sink.port), MAIL_USE_TLS="no")
+        # Extra: the app's mail goes to the lab's own SMTP server, where the attacks read it.
+        self.env = appserver.environment(Path(self.scratch.name) / "lab.sqlite", MAIL_SERVER=ports.HOST,
+                                         MAIL_PORT=str(self.sink.port), MAIL_USE_TLS="no")
         self.server, self.url = None, None
 
     def start(self):
         """Upgrade the fresh database, start the server; a message if either fails."""
-        upgrade = liveapp.run(liveapp.flask(self.python, "db", "upgrade"), self.folder, self.env)
+        upgrade = appserver.upgrade(self.folder, self.env, self.python)
         if upgrade.returncode != 0:
             return f"`flask db upgrade` failed: {liveapp.last_error(upgrade.stdout)}"
-        self.server = liveapp.Server(self.folder, self.python, self.env, Path(self.scratch.name) / "server.log")
+        self.server = appserver.Server(self.folder, self.env, Path(self.scratch.name) / "server.log", self.python)
         if not self.server.wait_until_listening(START_LIMIT):
             return f"`flask run` did not start: {liveapp.last_error(self.server.output())}"
         self.url = require_loopback(self.server.base_url)
@@ -303,7 +304,7 @@ class Target:
 
     def flask(self, *args, input=None):  # noqa: A002 (subprocess's own name for it)
         """Run `flask --app authapp ARGS` in the target's folder, on its database (set-up only)."""
-        return subprocess.run(liveapp.flask(self.app.python, *args), cwd=str(self.app.folder), env=self.app.env,
+        return subprocess.run(appserver.flask(self.app.python, *args), cwd=str(self.app.folder), env=self.app.env,
                               input=input, capture_output=True, text=True, timeout=60)
 
     def verified_user(self, username, email, password):

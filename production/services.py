@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager
 import psycopg
 import redis
 
-from tools import ports
+from tools import appserver, ports
 from tools.steps import all_steps
 
 ATTEMPTS = 5  # starts on a port that another process took in the meantime
@@ -129,12 +129,15 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 
 
 def production_environment(database_url, storage_uri, **more):
-    """The environment a deployer sets for step 05: configuration, no code."""
-    return {**os.environ, "APP_CONFIG": "production", "SECRET_KEY": os.urandom(32).hex(),
-            "DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": storage_uri,
-            # Production refuses to start without a mail server. These runs send no
-            # mail; one that tried would find nothing listening and log the failure.
-            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "9", "MAIL_USE_TLS": "false", **more}
+    """The environment a deployer sets for step 05: configuration, no code, and
+    nothing else the shell holds (tools/appserver.py's rule): a TRUSTED_PROXY_COUNT
+    left there would change whose address the login limit counts."""
+    return appserver.without_shell_settings(
+        APP_CONFIG="production", SECRET_KEY=os.urandom(32).hex(),
+        DATABASE_URL=database_url, RATELIMIT_STORAGE_URI=storage_uri,
+        # Production refuses to start without a mail server. These runs send no
+        # mail; one that tried would find nothing listening and log the failure.
+        MAIL_SERVER="127.0.0.1", MAIL_PORT="9", MAIL_USE_TLS="false", **more)
 
 
 def migrate(environment, folder=STEP_05):

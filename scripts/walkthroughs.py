@@ -32,11 +32,10 @@ from docsite import tryit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools import ports  # noqa: E402
-from tools.steps import all_steps, environment_without_app_settings  # noqa: E402
+from tools import appserver, ports  # noqa: E402
+from tools.steps import all_steps  # noqa: E402
 
 BIN = Path(sys.executable).parent
-SERVER_START_LIMIT = 120  # seconds: a hang guard, generous so a busy machine never fails it
 MARK = "\x1edocsite-walkthrough"  # separates the blocks' outputs; no command prints it
 
 
@@ -45,45 +44,23 @@ def steps():
 
 
 def environment(database):
-    env = {name: value for name, value in environment_without_app_settings().items()
-           if not name.lower().endswith("_proxy")}
+    """tools/appserver.py's rule, for the server and the bash session alike, plus
+    .venv's programs first on PATH: a command of a walkthrough may call `flask`."""
+    env = appserver.environment(database, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("API", None)  # the walkthrough's own default (http://127.0.0.1:5000) is what is proved
-    env.update(DATABASE_URL=f"sqlite:///{database}", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-               PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1")
     return env
 
 
 @contextmanager
 def running_step(step):
-    """(working folder, port, env, log): the step served on a free port with an
-    empty database; its output goes to server.log in the working folder."""
+    """(working folder, server, env): the step served on a free port with an
+    empty database (tools/appserver.py); its output goes to server.log in the
+    working folder, where the commands read the mails."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         env = environment(work / "walkthrough.sqlite")
-        subprocess.run([BIN / "flask", "--app", "authapp", "db", "upgrade"], cwd=step, env=env,
-                       check=True, capture_output=True)
-        log = open(work / "server.log", "w+")
-        # Port 0: the kernel picks a free port and the server says which (tools/ports.py).
-        server = subprocess.Popen([BIN / "flask", "--app", "authapp", "run", "--host", "127.0.0.1",
-                                   "--port", "0"], cwd=step, env=env, stdout=log, stderr=log)
-        try:
-            port = wait_until_up(server, work / "server.log")
-            yield work, port, env, log
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-            log.close()
-
-
-def wait_until_up(server, log_path):
-    """The port the server listens on, once it has said so. (The log is read
-    through a file of its own: seeking in the server's would move its place.)"""
-    def output():
-        return log_path.read_text(errors="replace")
-    port = ports.announced_port(output, server, SERVER_START_LIMIT)
-    if port is None:
-        raise RuntimeError(f"the server exited, or never said where it listens:\n{output()}")
-    return port
+        with appserver.serving(step, env, work / "server.log") as server:
+            yield work, server, env
 
 
 def curl_config(folder, host=None, port=None):
@@ -136,8 +113,8 @@ def run(step, url=None):
                                      capture_output=True, text=True, timeout=300)
         server_log = "(the server's output is in its own terminal)"
     else:
-        with running_step(step) as (work, port, env, log):
-            env = {**env, "CURL_HOME": str(curl_config(work, "127.0.0.1", port)), "HOME": str(work)}
+        with running_step(step) as (work, server, env):
+            env = {**env, "CURL_HOME": str(curl_config(work, ports.HOST, server.port)), "HOME": str(work)}
             check_routing(step, env, work)
             session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,
                                      capture_output=True, text=True, timeout=300)

@@ -2,25 +2,21 @@
 API (the Flask CLI in a subprocess, fresh SQLite file) and the client's static
 files (a copy of client/ whose config.js points at that API).
 
-Both can bind port 0 and say which port they got (tools/ports.py): StaticSite
-always does; ApiServer does when given port 0 (its url and port are then known
-once it runs, so write the client's config.js after starting it)."""
+Both bind port 0 and say which port they got (tools/ports.py): the API's url
+is known once it runs, so write the client's config.js after starting it (a
+StaticSite may start before the folder it serves exists)."""
 import email
 import email.policy
-import os
 import re
 import secrets
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tools import ports
-from tools.ports import free_port  # noqa: F401 (test_browser_client.py imports it from here)
+from tools import appserver
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT = ROOT / "client"
@@ -56,31 +52,30 @@ class StaticSite:
 
 
 class ApiServer:
-    """One step, run as a learner runs it: `flask db upgrade`, then `flask run`.
-    Its output (request log and printed mails) goes to a file we can read."""
+    """One step, run as a learner runs it: `flask db upgrade`, then `flask run`
+    on port 0 (tools/appserver.py). Its output (request log and printed mails)
+    goes to a file we can read. `extra`: settings a test needs on top of
+    appserver's environment rule, nothing from the shell."""
 
-    def __init__(self, step, workdir, port, cors_origins, frontend_url):
+    def __init__(self, step, workdir, cors_origins, frontend_url, extra=None):
         self.step = step
         self.log_path = workdir / f"{step.name}.log"
-        env = {**os.environ,
-               "APP_CONFIG": "testing",  # cheap password hashing: the tests check behaviour
-               "SECRET_KEY": secrets.token_hex(32),
-               "DATABASE_URL": f"sqlite:///{workdir / (step.name + '.sqlite')}",
-               "CORS_ORIGINS": ",".join(cors_origins),
-               "FRONTEND_URL": frontend_url,
-               "MAIL_SERVER": "",  # no mail server: the mail is printed, and we read it
-               "PYTHONUNBUFFERED": "1"}
-        flask = [sys.executable, "-m", "flask", "--app", "authapp"]
-        subprocess.run([*flask, "db", "upgrade"], cwd=step, env=env, check=True, capture_output=True)
-        self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
-                                        cwd=step, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        # The port it listens on, as it says once it does (a hang guard, generous for a busy machine).
-        self.port = ports.announced_port(self.output, self.process, limit=120)
-        if self.port is None:
+        env = appserver.environment(
+            workdir / f"{step.name}.sqlite",
+            APP_CONFIG="testing",  # cheap password hashing: the tests check behaviour
+            SECRET_KEY=secrets.token_hex(32),
+            CORS_ORIGINS=",".join(cors_origins),  # the client's origins, on ports the kernel picked
+            FRONTEND_URL=frontend_url,  # the links in the mails point at the client
+            **(extra or {}))  # no MAIL_SERVER: the mail is printed, and we read it
+        upgraded = appserver.upgrade(step, env)
+        if upgraded.returncode != 0:
+            raise RuntimeError(f"{step.name}: `flask db upgrade` failed:\n{upgraded.stdout[-3000:]}")
+        self.server = appserver.Server(step, env, self.log_path)
+        if not self.server.wait_until_listening():
             self.stop()
             raise RuntimeError(f"{self.step.name} exited, or never said where it listens:\n{self.output()}")
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port, self.url = self.server.port, self.server.base_url
+        self.process = self.server.process
 
     def output(self, since=0):
         return self.log_path.read_text()[since:]
@@ -111,7 +106,4 @@ class ApiServer:
         raise AssertionError(f"no mail with a link to {path} for {address} in:\n{self.output()}")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.log.close()
+        self.server.stop()

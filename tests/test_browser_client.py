@@ -22,7 +22,7 @@ import segno
 
 import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_browser, screenshot
-from browser_servers import ApiServer, StaticSite, configured_client, free_port
+from browser_servers import ApiServer, StaticSite, configured_client
 from conftest import ROOT, STEPS
 
 
@@ -65,14 +65,13 @@ def stack(request, browser, tmp_path_factory):
     (http://127.0.0.1:Q, not on the list)."""
     step = request.param
     workdir = tmp_path_factory.mktemp(step.name)
-    api_port = free_port()
-    client_folder = configured_client(workdir / "client", f"http://127.0.0.1:{api_port}")
+    client_folder = workdir / "client"  # written below, once the API has said where it listens
     listed, unlisted = StaticSite(client_folder), StaticSite(client_folder)
     client_url = f"http://127.0.0.1:{listed.port}"
     cross_site_url = f"http://localhost:{listed.port}"
     try:
-        api = ApiServer(step, workdir, api_port, cors_origins=[client_url, cross_site_url],
-                        frontend_url=client_url)
+        api = ApiServer(step, workdir, cors_origins=[client_url, cross_site_url], frontend_url=client_url)
+        configured_client(client_folder, api.url)
         yield SimpleNamespace(step=step, api=api, client_url=client_url, cross_site_url=cross_site_url,
                               unlisted_url=f"http://127.0.0.1:{unlisted.port}")
         api.stop()

@@ -53,10 +53,9 @@ def stack(request, browser, tmp_path_factory):
     site = StaticSite(workdir / "client")  # serves the folder written below
     client_url = f"http://localhost:{site.port}"
     try:
-        with pytest.MonkeyPatch.context() as environment:  # ApiServer passes the environment on
-            environment.setenv("WEBAUTHN_ORIGIN", client_url)
-            environment.delenv("WEBAUTHN_RP_ID", raising=False)
-            api = ApiServer(step, workdir, 0, cors_origins=[client_url], frontend_url=client_url)
+        # Extra: passkeys belong to the client's origin; WEBAUTHN_RP_ID keeps its default.
+        api = ApiServer(step, workdir, cors_origins=[client_url], frontend_url=client_url,
+                        extra={"WEBAUTHN_ORIGIN": client_url})
         configured_client(workdir / "client", f"http://localhost:{api.port}")
         yield SimpleNamespace(step=step, api=api, client_url=client_url,
                               look_alike_url=f"http://evil.localhost:{site.port}")

@@ -12,6 +12,7 @@ import pytest
 
 import memo
 from conftest import ROOT, STEPS
+from tools import appserver, ports
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import walkthroughs  # noqa: E402
@@ -53,7 +54,8 @@ def serve_by_hand(folder, log_path):
     server = subprocess.Popen([sys.executable, "-m", "tools", "run", "--dir", str(folder), "--port", "0", "--fresh"],
                               cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
-    port = walkthroughs.wait_until_up(server, log_path)
+    port = ports.announced_port(lambda: log_path.read_text(errors="replace"), server, appserver.START_LIMIT)
+    assert port is not None, f"`run` exited, or never said where it listens:\n{log_path.read_text(errors='replace')}"
     return server, log, port
 
 

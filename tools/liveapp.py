@@ -3,39 +3,25 @@ fresh SQLite database, `flask db upgrade`, `flask db check`, `flask run`,
 and real HTTP requests. The tests can't see a missing migration (they build
 their tables with db.create_all()); this can.
 
-Used by `check` (on a learner's copy) and `doctor` (on a step). Standard
+Used by `check` (on a learner's copy) and `doctor` (on a step); the
+database, the server and their environment come from tools/appserver.py. Standard
 library only, any Python 3.8+: the app itself runs in .venv's Python.
 """
 import json
 import os
 import re
 import secrets
-import subprocess
 import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tools import bootstrap, ports, steps
+from tools import appserver, bootstrap
 
 ROOT = bootstrap.ROOT
 
 START_LIMIT = 60  # seconds for `flask run` to answer at all: a hang guard, generous for a busy laptop
 CHECKING = "=== flask db check ==="  # printed by tools/dbprobe.py between its two halves
-
-
-def environment(database):
-    """The learner's environment without the app's settings: the development
-    config, on a database of our own."""
-    env = steps.environment_without_app_settings()
-    # breakpoint() would wait for a keyboard nobody has: `check` reports those calls itself.
-    env.update(DATABASE_URL="sqlite:///" + Path(database).as_posix(), PYTHONDONTWRITEBYTECODE="1",
-               PYTHONBREAKPOINT="0")
-    return env
-
-
-def flask(python, *words):
-    return [str(python), "-m", "flask", "--app", "authapp"] + list(words)
 
 
 def request(base_url, method, path, body=None, timeout=10):
@@ -66,42 +52,6 @@ class Finding:
         return "Finding(%r)" % self.title
 
 
-class Server:
-    """`flask run --port 0` on loopback, its output kept in a file: the kernel
-    picks a free port, and the server says which (tools/ports.py)."""
-
-    def __init__(self, folder, python, env, log_path):
-        self.port = self.base_url = None
-        self.log_path = log_path
-        self.log = open(log_path, "w+", encoding="utf-8", errors="replace")
-        self.process = subprocess.Popen(flask(python, "run", "--port", "0"), cwd=str(folder),
-                                        env=dict(env, PYTHONUNBUFFERED="1"), stdin=subprocess.DEVNULL,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait_until_listening(self, limit=START_LIMIT):
-        """True once the server listens and has said on which port; False if it
-        exits first, or says nothing within `limit` seconds."""
-        self.port = ports.announced_port(self.output, self.process, limit)
-        if self.port is None:
-            return False
-        self.base_url = "http://%s:%d" % (ports.HOST, self.port)
-        return True
-
-    def output(self):
-        self.log.flush()
-        return Path(self.log_path).read_text(encoding="utf-8", errors="replace")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
 def prove_it_runs(folder, python, step_name=None, limit=10, learner_folder=None):
     """[Finding] for everything that stops the app in `folder` from running for
     real; [] when it upgrades a fresh database, matches its migrations and
@@ -110,7 +60,7 @@ def prove_it_runs(folder, python, step_name=None, limit=10, learner_folder=None)
     learner_folder = Path(learner_folder or folder)
     shown_folder = shown(learner_folder)
     with tempfile.TemporaryDirectory(prefix="live-") as scratch:
-        env = environment(Path(scratch) / "fresh.sqlite")
+        env = appserver.environment(Path(scratch) / "fresh.sqlite")
         if not (folder / "migrations").is_dir():
             return [Finding("Your copy has no migrations/ folder",
                             "A real database gets its tables from migrations (`flask db upgrade`), and %s "
@@ -118,9 +68,10 @@ def prove_it_runs(folder, python, step_name=None, limit=10, learner_folder=None)
                             topic="migration")]
         # The server starts while `flask db upgrade` and `flask db check` run (one
         # process: tools/dbprobe.py); it is asked nothing until they are done.
-        server = Server(folder, python, env, Path(scratch) / "server.log")
+        server = appserver.Server(folder, env, Path(scratch) / "server.log", python)
         try:
-            probe = run([str(python), "-m", "tools.dbprobe"], folder, dict(env, PYTHONPATH=str(ROOT)))
+            # Extra: PYTHONPATH, so that .venv's Python finds tools.dbprobe in the repository.
+            probe = appserver.run([str(python), "-m", "tools.dbprobe"], folder, dict(env, PYTHONPATH=str(ROOT)))
             upgraded, checking, differences = probe.stdout.partition(CHECKING)
             if not checking:
                 return [Finding("`flask db upgrade` fails on a fresh database",
@@ -132,15 +83,6 @@ def prove_it_runs(folder, python, step_name=None, limit=10, learner_folder=None)
             return findings + answers_http(server, folder, step_name, limit, shown_folder)
         finally:
             server.stop()
-
-
-def run(command, folder, env, timeout=120):
-    try:
-        return subprocess.run(command, cwd=str(folder), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as expired:
-        output = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
-        return subprocess.CompletedProcess(command, 1, output + "\nstopped after %d seconds" % timeout, "")
 
 
 def migration_drift(output, shown_folder, learner_folder, step_name=None):
@@ -195,7 +137,7 @@ def next_revision(learner_folder, step_name=None):
 
 def answers_http(server, folder, step_name, limit, shown_folder):
     """GET / and, when the step has accounts, a register and a login, over real HTTP."""
-    if not server.wait_until_listening():
+    if not server.wait_until_listening(START_LIMIT):
         return [Finding("Your app doesn't start with `flask run`",
                         "What happened: " + (last_error(server.output()) or "it never printed `Running on http://127.0.0.1:...`"),
                         where_in(server.output(), folder, shown_folder))]
