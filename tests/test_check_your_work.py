@@ -58,7 +58,7 @@ def test_check_fails_on_the_untouched_copy_with_readable_messages(journey):
     assert "The tests import `UserSession` from `authapp/models.py`, and your copy doesn't define it yet." in out
     # A missing header instead of a KeyError, and the page section to re-read.
     assert "The response had no `Set-Cookie` header." in out
-    assert "Re-read: docs/steps/03-sessions.md → 'authapp/config.py: timeouts, cookie flags, origins'" in out
+    assert "Re-read: docs/steps/03-sessions.md → 'Move 4 · Cookies, CORS and forms from other sites'" in out
     # The failing line of the official test, where the learner can open it.
     assert re.search(r"\(steps/03-sessions/tests/test_cookies_and_cors\.py, line \d+\)", out)
     assert "Step 03 complete:" not in out

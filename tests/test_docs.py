@@ -257,6 +257,34 @@ def test_excerpts_highlight_what_the_step_changed(tmp_path):
     assert stepdiff.excerpt_highlights(old, new, "b.py") == ""             # a new file: nothing singled out
 
 
+def test_excerpts_by_python_name_need_no_markers_in_learner_code(tmp_path):
+    """`x.py:name` shows the top-level definition called name (decorators and
+    the comment above it included); `first..last` a run of them; an unknown name
+    fails the build instead of showing nothing."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "a.py").write_text("import x\n\n\ndef one():\n    return 1\n\n\ndef two():\n    return 2\n")
+    (new / "a.py").write_text("import x\n\n\n# why one\n@x.route\ndef one():\n    return 1\n\n\n"
+                              "def two():\n    return 2.5\n\n\nclass Three:\n    pass\n")
+    text = (new / "a.py").read_text()
+    assert stepdiff.excerpt_line_numbers(text, "one") == [4, 5, 6, 7]
+    assert stepdiff.excerpt_line_numbers(text, "two..Three") == list(range(10, 16))
+    assert stepdiff.line_range(text, "one..two") == "4:11"
+    assert stepdiff.excerpt_highlights(old, new, "a.py", "one") == "1-2"   # the new comment and decorator
+    assert stepdiff.excerpt_highlights(old, new, "a.py", "two") == "2"
+    with pytest.raises(ValueError):
+        stepdiff.excerpt_line_numbers(text, "four")
+
+
+def test_learner_code_carries_no_snippet_markers():
+    """A learner copying a file of steps/ copies no `# --8<--` lines (pages
+    include by Python name instead)."""
+    marked = [f"{path.relative_to(ROOT)}:{number}" for step in STEPS for path in sorted(step.rglob("*.py"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+              if "--8<--" in line]
+    assert marked == []
+
+
 def test_sequence_diagrams_draw_text_and_refuse_what_they_cant_read():
     svg = diagrams.render("participant B: Browser\nB -> A: POST `/auth/login`\nA --> B: 200\nnote A: hi\n== then ==\n"
                           "B -x A: refused", "Logging in")

@@ -14,7 +14,7 @@ import lab
 WEAK = "patch"          # step 06 with a link that verifies on its own (weak_link_alone.patch)
 PATCH = "weak_link_alone.patch"
 MAX_REQUESTS = 10
-MAX_SECONDS = 40
+MAX_SECONDS = 120      # a safety stop, not a timing: each login costs a real scrypt (N=2^17) and a laptop may be busy
 OWN_SERVERS = True      # the same story as attack_address_squatting.py: its own fresh servers
 
 VICTIMS_EMAIL = "dana@example.com"

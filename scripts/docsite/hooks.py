@@ -39,9 +39,13 @@ from docsite import breakit, budget, diagrams, downloads, expected, glossary, so
 from docsite import moves as move_pages  # noqa: E402
 from tools import steps as step_folders  # noqa: E402
 
+# A marker section ("start") or a Python name ("start_session"), or a run of
+# consecutive definitions ("password_matches..dummy_hash"): stepdiff.named_lines.
+SECTION = r"[A-Za-z_][-\w]*(?:\.\.[A-Za-z_]\w*)?"
+NAMED_INCLUDE = re.compile(r'--8<-- "steps/(?P<step>[^/"]+)/(?P<path>[^":]+):(?P<section>' + SECTION + r')"')
 DIRECTIVE = re.compile(r"^<!-- docsite: ([\w-]+) -->[ \t]*$", re.MULTILINE)
 EXCERPT = re.compile(r'^(?P<indent>[ \t]*)(?P<fence>`{3,})(?P<info>[^\n`]*)\n(?P=indent)--8<-- '
-                     r'"steps/(?P<step>[^/"]+)/(?P<path>[^":]+)(?::(?P<section>[a-z][-_0-9a-z]*))?"[ \t]*\n',
+                     r'"steps/(?P<step>[^/"]+)/(?P<path>[^":]+)(?::(?P<section>' + SECTION + r'))?"[ \t]*\n',
                      re.MULTILINE)
 WHOLE_FILE = re.compile(r'--8<-- "steps/(?P<step>[^/"]+)/(?P<path>[^":]+)"')
 
@@ -130,6 +134,10 @@ def on_page_markdown(markdown, page, config, files):
             raise PluginError(f"{page.file.src_uri}: {'; '.join(meta_problems)} (see docs/maintainers.md)")
         state["step_pages"][step.name] = (page.file.dest_uri, stepmeta.title(page.file.abs_src_path))
         markdown = highlight_changed_lines(markdown, step)
+        try:
+            markdown = includes_by_name(markdown)
+        except (OSError, SyntaxError, ValueError) as error:
+            raise PluginError(f"{page.file.src_uri}: {error}") from None
 
     def directive(match):
         name = match[1]
@@ -231,6 +239,22 @@ def highlight_changed_lines(markdown, step):
                f'{match["path"]}{":" + match["section"] if match["section"] else ""}"\n'
 
     return EXCERPT.sub(add, markdown)
+
+
+def includes_by_name(markdown):
+    """`--8<-- "steps/NN/authapp/x.py:name"` where x.py has no marker section
+    of that name: the lines of the definition called `name`, in the line-range
+    form pymdownx.snippets reads ("x.py:12:30"). Runs after the highlights,
+    which count from the same lines."""
+
+    def resolve(match):
+        text = (ROOT / "steps" / match["step"] / match["path"]).read_text(encoding="utf-8")
+        lines = stepdiff.line_range(text, match["section"])
+        if lines is None:
+            return match[0]
+        return f'--8<-- "steps/{match["step"]}/{match["path"]}:{lines}"'
+
+    return NAMED_INCLUDE.sub(resolve, markdown)
 
 
 def shown_in_full(markdown, step):
@@ -376,8 +400,9 @@ DIRECTIVES = {"step-header": step_header, "changes": changes, "complete-diff": c
 
 TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
 # A row longer than this (in characters of text) doesn't fit across a phone:
-# its table becomes a stack of cards there.
-PHONE_ROW = 48
+# its table becomes a stack of cards there. Code is set wider than prose: page
+# 02's file table, 42 characters mostly in `code`, is 508 px wide at 390 px.
+PHONE_ROW = 36
 
 
 def label_table_cells(page_html):

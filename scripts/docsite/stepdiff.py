@@ -7,6 +7,7 @@ Three uses on a step page:
     already show in full, code before tests, README last; its copy button
     copies the new file, without the + and - of the diff.
 """
+import ast
 import difflib
 import html
 import re
@@ -120,9 +121,11 @@ def changed_lines(old, new):
 
 
 def excerpt_line_numbers(text, section=None):
-    """The file's line numbers (1-based) that pymdownx.snippets includes for the
-    whole file or for one named section, in order. Section marker lines are
-    never included."""
+    """The file's line numbers (1-based) that an excerpt includes: the whole
+    file, a marker section of that name, or else (steps/ code carries no
+    markers) the Python definition called `section` (see named_lines)."""
+    if section is not None and not has_marker_section(text, section):
+        return named_lines(text, section)
     numbers, inside = [], section is None
     for number, line in enumerate(text.split("\n"), start=1):
         marker = SECTION_MARKER.match(line) if "8<-" in line else None
@@ -137,6 +140,42 @@ def excerpt_line_numbers(text, section=None):
     if text.endswith("\n") and numbers and numbers[-1] == len(text.split("\n")) and section is None:
         numbers.pop()  # the empty "line" after the final newline
     return numbers
+
+
+def has_marker_section(text, section):
+    """Does the file mark a section of that name ("--8<-- [start:name]")?"""
+    return any(marker and marker["name"] == section and marker["type"] == "start"
+               for marker in (SECTION_MARKER.match(line) for line in text.split("\n") if "8<-" in line))
+
+
+def named_lines(text, name):
+    """The line numbers of the top-level `def`/`class` called `name`, with its
+    decorators and the comment lines directly above it; `first..last` is a run
+    of consecutive definitions, from the first through the last. A learner's
+    file then needs no snippet markers: the excerpt is named like the code."""
+    first, _, last = name.partition("..")
+    definitions = {node.name: node for node in ast.parse(text).body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    missing = [wanted for wanted in (first, last or first) if wanted not in definitions]
+    if missing:
+        raise ValueError(f"no top-level def or class called {', '.join(missing)} (nor a --8<-- section {name!r})")
+    start_node, end_node = definitions[first], definitions[last or first]
+    lines = text.split("\n")
+    start = min([start_node.lineno] + [decorator.lineno for decorator in start_node.decorator_list])
+    while start > 1 and lines[start - 2].lstrip().startswith("#"):
+        start -= 1  # the comment that introduces the definition belongs to it
+    if end_node.end_lineno < start:
+        raise ValueError(f"{name!r}: {last} comes before {first}")
+    return list(range(start, end_node.end_lineno + 1))
+
+
+def line_range(text, section):
+    """"start:end" for pymdownx.snippets (its line-range form) when `section`
+    names a definition rather than a marker section; None for a marker section."""
+    if has_marker_section(text, section):
+        return None
+    numbers = named_lines(text, section)
+    return f"{numbers[0]}:{numbers[-1]}"
 
 
 def ranges(numbers):

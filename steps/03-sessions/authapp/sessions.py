@@ -20,7 +20,6 @@ def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# --8<-- [start:start]
 def start_session(user):
     """Log `user` in with a brand-new token (never reuse one from before login)."""
     end_session()
@@ -37,10 +36,8 @@ def end_session():
         db.session.execute(db.delete(UserSession).where(UserSession.id == digest(token)))
         db.session.commit()
     session.clear()
-# --8<-- [end:start]
 
 
-# --8<-- [start:check]
 def session_record():
     """The sessions row this request's cookie names, valid or not, or None (reads only)."""
     token = session.get("sid")
@@ -64,10 +61,8 @@ def current_session():
         record.last_seen_at = now
         db.session.commit()
     return record
-# --8<-- [end:check]
 
 
-# --8<-- [start:guard]
 def login_required(view):
     """Run the view only for a logged-in user (as g.user); otherwise a 401."""
     @wraps(view)
@@ -78,4 +73,3 @@ def login_required(view):
         g.session, g.user = record, record.user
         return view(*args, **kwargs)
     return wrapper
-# --8<-- [end:guard]

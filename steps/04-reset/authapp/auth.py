@@ -6,14 +6,13 @@ from werkzeug.exceptions import Unauthorized
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .errors import FieldErrors
-from .models import AlreadyTaken, add_user, find_user
+from .models import AlreadyTaken, User, add_user, find_user
 from .sessions import end_session, login_required, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-# --8<-- [start:register]
 @bp.post("/register")
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
@@ -23,10 +22,8 @@ def register():
     except AlreadyTaken as taken:  # the database said no: see add_user()
         raise FieldErrors("already registered", taken.fields, code=409) from taken
     return {"user": user.to_dict()}, 201
-# --8<-- [end:register]
 
 
-# --8<-- [start:login]
 @bp.post("/login")
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
@@ -37,12 +34,13 @@ def login():
     if not password_matches(user, password):
         # One answer for "no such user" and "wrong password": no hint for an attacker.
         raise Unauthorized("invalid credentials")
-    start_session(user)
+    # A reset or a change that lands during the slow hash wins: the session is
+    # written only while the stored hash is still the one the password matched.
+    if not start_session(user, only_while=User.password_hash == user.password_hash):
+        raise Unauthorized("invalid credentials")
     return {"user": user.to_dict()}
-# --8<-- [end:login]
 
 
-# --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
     no_form_body()  # a page on another site could post a form here
@@ -54,10 +52,8 @@ def logout():
 @login_required
 def me():
     return {"user": g.user.to_dict()}
-# --8<-- [end:logout]
 
 
-# --8<-- [start:timing]
 def password_matches(user, password):
     """Check the password, taking as long for an unknown user as for a known one,
     so that response times don't reveal which usernames exist."""
@@ -71,4 +67,3 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
-# --8<-- [end:timing]

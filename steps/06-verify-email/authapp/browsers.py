@@ -7,7 +7,7 @@ from flask import after_this_request, current_app, g, request
 from itsdangerous import BadSignature
 
 from .models import find_user
-from .tokens import serializer
+from .tokens import password_fingerprint, serializer
 from .validation import json_string
 
 # A salt per purpose: a token signed for one job is worthless for another.
@@ -15,9 +15,11 @@ SALT = "known-browser"
 
 
 def remember_browser(user):
-    """Mark this browser as known for `user`, with a new random id: a browser
-    that runs out of attempts gets a fresh allowance only by logging in."""
-    value = serializer(SALT).dumps({"user": user.id, "browser": secrets.token_urlsafe(16)})
+    """Mark this browser as known for `user`. A browser already known for them
+    keeps its id, and so its count: one cookie can't mint fresh allowances by
+    logging in again. A new browser gets a new random id."""
+    browser = read_cookie_for(user) or secrets.token_urlsafe(16)
+    value = serializer(SALT).dumps({"user": user.id, "browser": browser, "credentials": credentials_of(user)})
     config = current_app.config
 
     @after_this_request
@@ -43,4 +45,12 @@ def read_cookie_for(user):
                                   max_age=config["KNOWN_BROWSER_MAX_AGE"])
     except BadSignature:  # no cookie, a forged one, or an expired one
         return None
-    return data["browser"] if user is not None and data["user"] == user.id else None
+    if user is None or data.get("user") != user.id or data.get("credentials") != credentials_of(user):
+        return None  # another account's cookie, or one minted before its password changed
+    return data["browser"]
+
+
+def credentials_of(user):
+    """What a cookie is tied to: a new password (a change or a reset) makes every
+    browser that was known before unknown again (tokens.py: the fingerprint)."""
+    return password_fingerprint(user)

@@ -6,10 +6,11 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, session
+from sqlalchemy import literal, true
 from werkzeug.exceptions import Unauthorized
 
 from .extensions import db
-from .models import UserSession, utcnow
+from .models import User, UserSession, utcnow
 
 # Writing last_seen_at on every request would cost a database write per
 # request; once a minute is precise enough for a 30-minute idle timeout.
@@ -20,14 +21,33 @@ def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# --8<-- [start:start]
-def start_session(user):
-    """Log `user` in with a brand-new token (never reuse one from before login)."""
+def start_session(user, only_while=None):
+    """Log `user` in with a brand-new token (never reuse one from before login).
+    `only_while`, if given, is a condition on the user's row, such as "the password
+    hash is still the one the password was checked against": the session is
+    written only if it holds at that moment. True if the session was started."""
     end_session()
     token = secrets.token_urlsafe(32)  # 256 random bits
-    db.session.add(UserSession(id=digest(token), user_id=user.id))
+    if not add_session_row(digest(token), user, only_while):
+        db.session.rollback()  # the credentials changed meanwhile: nothing of this login is kept
+        return False
     db.session.commit()
     session["sid"] = token
+    return True
+
+
+def add_session_row(session_id, user, only_while):
+    """INSERT the session row, SELECTed from the user's row where `only_while`
+    holds: one statement, so a password change can't slip in between a check and
+    the insert. FOR SHARE (PostgreSQL; SQLite writes one at a time anyway) waits
+    for a change that is being written, then judges the changed row."""
+    now = utcnow()
+    row = (db.select(literal(session_id), User.id, literal(now), literal(now))
+           .where(User.id == user.id, true() if only_while is None else only_while)
+           .with_for_update(read=True))
+    added = db.session.execute(db.insert(UserSession).from_select(
+        ["id", "user_id", "created_at", "last_seen_at"], row).returning(UserSession.id))
+    return added.first() is not None  # RETURNING, since not every driver counts an INSERT ... SELECT
 
 
 def end_session():
@@ -37,17 +57,13 @@ def end_session():
         db.session.execute(db.delete(UserSession).where(UserSession.id == digest(token)))
         db.session.commit()
     session.clear()
-# --8<-- [end:start]
 
 
-# --8<-- [start:revoke]
 def revoke_sessions(user):
     """End every session of `user` on the server."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
-# --8<-- [end:revoke]
 
 
-# --8<-- [start:check]
 def session_record():
     """The sessions row this request's cookie names, valid or not, or None (reads only)."""
     token = session.get("sid")
@@ -71,10 +87,8 @@ def current_session():
         record.last_seen_at = now
         db.session.commit()
     return record
-# --8<-- [end:check]
 
 
-# --8<-- [start:guard]
 def login_required(view):
     """Run the view only for a logged-in user (as g.user); otherwise a 401."""
     @wraps(view)
@@ -85,4 +99,3 @@ def login_required(view):
         g.session, g.user = record, record.user
         return view(*args, **kwargs)
     return wrapper
-# --8<-- [end:guard]

@@ -22,7 +22,6 @@ bp = Blueprint("verification", __name__, url_prefix="/auth")
 RESEND_ANSWER = {"message": "if that email belongs to an account waiting for verification, a new link is on its way"}
 
 
-# --8<-- [start:verify]
 def send_verification_mail(user, new_email=None, really=True):
     """Mail the link that proves `new_email` (default: the account's own address)."""
     token = make_verify_token(user, new_email)
@@ -65,7 +64,6 @@ def verify_email():
                   "If that wasn't you, write to us from this address: reset links now go to the new one.\n")
     log_event("email_verified" if old_email == new_email else "email_changed", user=user)
     return {"user": user.to_dict()}
-# --8<-- [end:verify]
 
 
 @bp.post("/resend-verification")

@@ -1,6 +1,9 @@
 """POST /auth/change-password: needs the current password; other sessions end."""
+import threading
+
 import pytest
 
+from authapp import auth
 from conftest import PASSWORD, wait_for_mail
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -69,3 +72,28 @@ def test_a_password_change_gives_this_browser_a_new_session_id(app, client, alic
     stale = app.test_client()
     stale.set_cookie("session", before)
     assert stale.get("/auth/me").status_code == 401
+
+
+def test_a_login_that_checked_the_old_password_during_a_change_gets_no_session(app, client, alice, monkeypatch):
+    """The thief's login checks the old password; while its slow hash runs, the
+    owner changes the password. The change wins: the login is a 401, no session."""
+    checked, changed = threading.Event(), threading.Event()
+    check = auth.password_matches
+
+    def check_then_wait_for_the_change(*args):
+        matched = check(*args)
+        checked.set()
+        changed.wait(timeout=10)
+        return matched
+
+    monkeypatch.setattr(auth, "password_matches", check_then_wait_for_the_change)
+    thief, answers = app.test_client(), []
+    login = threading.Thread(target=lambda: answers.append(
+        thief.post("/auth/login", json={"username": "alice", "password": PASSWORD}).status_code))
+    login.start()
+    assert checked.wait(timeout=10)
+    assert change(client).status_code == 200
+    changed.set()
+    login.join()
+    assert answers == [401]
+    assert thief.get("/auth/me").status_code == 401

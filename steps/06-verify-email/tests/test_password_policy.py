@@ -32,6 +32,20 @@ def test_the_username_email_and_service_name_are_context_words(client, password)
 
 
 @pytest.mark.contract
+@pytest.mark.parametrize(("username", "password"), [
+    ("alexander", "alexander alexander"), ("gandalfthegrey", "gandalfthegrey gandalfthegrey"),
+    ("alexander", "Alexander-Alexander"), ("alice", "football football"),
+])
+def test_a_name_or_word_typed_twice_is_refused(client, username, password):
+    """The username twice (zxcvbn puts "name name" at 10^8 guesses, exactly the
+    old threshold), or beyond 24 characters, or a common word twice, with any
+    separator: all refused."""
+    response = register(client, password, username=username, email=f"{username}@example.com")
+    assert response.status_code == 400
+    assert "too easy to guess" in response.get_json()["fields"]["password"]
+
+
+@pytest.mark.contract
 @pytest.mark.parametrize("password", [PASSWORD, "mango tundra violin", "my dog is called rex", "Tr0ub4dor&3xyzab"])
 def test_a_strong_password_is_accepted_with_no_composition_rule(client, password):
     # NIST: no "one digit, one symbol" rules; lower-case words are fine.

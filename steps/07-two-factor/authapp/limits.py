@@ -152,7 +152,10 @@ def known_for_pending():
 
 
 def pending_browser_key():
-    return f"browser:{known_for_pending()}"
+    """One allowance for all of the account's known browsers, not one each: the
+    number of cookies someone holds doesn't multiply the guesses at a code."""
+    pending = pending_login()
+    return f"known-browsers:{pending.user_id}" if pending else f"address:{get_remote_address()}"
 
 
 def counters_unreachable(error):

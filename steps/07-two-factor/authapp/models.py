@@ -49,6 +49,9 @@ class User(db.Model):
     # that no code works twice.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
+    # Wrong second factors in a row at login; at 100 the second factor is locked
+    # until a password reset (two_factor.py).
+    second_factor_failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @validates("username", "email")
     def normalize(self, key, value):

@@ -3,6 +3,8 @@ guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
 from authapp import two_factor
+from authapp.extensions import db
+from authapp.models import User
 from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -123,3 +125,86 @@ def test_setup_confirm_and_disable_share_ten_tries_an_hour(client):
     response = client.post("/auth/2fa/setup", json={"password": PASSWORD})
     assert response.status_code == 429
     assert response.get_json() == {"error": "too many two-factor changes: try again later"}
+
+
+def test_browsers_known_before_two_factor_was_on_share_the_accounts_ten_guesses(app, clock):
+    """The issue's attack: with the password, a thief makes eight browsers known
+    while two-factor is off, each logging in with the last one's cookie. Then
+    the owner turns two-factor on. Each cookie used to bring ten guesses of its
+    own; now they are unknown browsers, and share the account's ten."""
+    owner = app.test_client()
+    owner.post("/auth/register", json=ALICE)
+    thieves = [log_in(app.test_client())]
+    for _ in range(7):
+        thief = app.test_client()
+        thief.set_cookie("known_browser", thieves[-1].get_cookie("known_browser").value)
+        thieves.append(log_in(thief))
+    log_in(owner, "192.0.2.1")
+    secret = owner.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    owner.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
+    while WRONG in {clock.code(secret, steps) for steps in range(-1, 2)}:
+        clock.tick(5)
+    judged = 0
+    for number, thief in enumerate(thieves):
+        for _ in range(2):  # a new password entry when a login's five are used up
+            log_in(thief, f"198.51.100.{number}")
+            judged += [guess(thief, address=f"198.51.100.{number}") for _ in range(5)].count(401)
+    assert judged == 10
+
+
+def test_all_of_an_accounts_known_browsers_share_ten_guesses(app, client, secret, clock):
+    """Two browsers known for alice (each gave a code): whoever holds both gets
+    ten guesses an hour at the code, not ten for each."""
+    phone = log_in(app.test_client(), "192.0.2.2")
+    assert guess(phone, clock.code(secret, 1), "192.0.2.2") == 200
+    phone.post("/auth/logout")
+    statuses = []
+    for browser in (client, client, phone):
+        log_in(browser)
+        statuses += [guess(browser) for _ in range(4)]
+    assert statuses == [401] * 10 + [429] * 2
+
+
+def test_after_100_wrong_codes_in_a_row_the_right_one_fails_and_the_owner_is_told(app, secret, clock, inbox):
+    """NIST SP 800-63B-4 section 3.2.2: at most 100 failures in a row. The rate
+    limits are raised, as if the attacker had waited out their ten hours: after
+    100 wrong codes even the right one fails, and alice gets a mail."""
+    app.config.update(TWO_FACTOR_LIMIT_PER_LOGIN="1000 per hour", TWO_FACTOR_LIMIT_PER_ACCOUNT="1000 per hour")
+    attacker = log_in(app.test_client())
+    assert [guess(attacker) for _ in range(100)] == [401] * 100
+    response = attacker.post("/auth/login/2fa", json={"code": clock.code(secret, 1)})
+    assert response.status_code == 401
+    assert response.get_json() == {"error": two_factor.LOCKED}
+    wait_for_mail()
+    assert [message["Subject"] for message in inbox.messages[-1:]] == ["Your second factor is locked"]
+    assert inbox.messages[-1]["To"] == "alice@example.com"
+
+
+def failures_in_a_row(app, count=None):
+    """Alice's count of wrong codes in a row; set it first if `count` is given."""
+    with app.app_context():
+        if count is not None:
+            db.session.execute(db.update(User).values(second_factor_failures=count))
+            db.session.commit()
+        return db.session.scalar(db.select(User.second_factor_failures))
+
+
+def test_a_right_code_starts_the_count_again(app, client, secret, clock):
+    """99 wrong codes in a row, then the right one: it logs in, and the count is back at 0."""
+    failures_in_a_row(app, 99)
+    log_in(client)
+    assert guess(client, clock.code(secret, 1)) == 200
+    assert failures_in_a_row(app) == 0
+
+
+def test_a_password_reset_unlocks_the_second_factor(app, client, secret, clock, inbox):
+    """The owner locked out by someone's 100 guesses resets her password (the old
+    one is what they had) and logs in with her code again."""
+    failures_in_a_row(app, 100)
+    client.post("/auth/forgot-password", json={"email": "alice@example.com"})
+    wait_for_mail()
+    token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
+    assert client.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"}
+                       ).status_code == 200
+    client.post("/auth/login", json={"username": "alice", "password": "a brand new passphrase"})
+    assert guess(client, clock.code(secret, 1)) == 200

@@ -1,13 +1,14 @@
 """Logging in with two-factor on: the right password starts no session, only a
 pending login in this browser; a code from the app (or a recovery code)
 turns it into a session. Every code works once."""
+import threading
 import time
 from datetime import timedelta
 
 import pyotp
 import pytest
 
-from authapp import totp
+from authapp import auth, totp
 from authapp.extensions import db
 from authapp.models import PendingLogin, UserSession, utcnow
 from conftest import PASSWORD, all_at_once, held_at_a_barrier, wait_for_mail
@@ -222,3 +223,30 @@ def test_turning_it_on_ends_every_session_the_password_alone_started(app, client
     assert other.get("/auth/me").status_code == 401
     assert client.get("/auth/me").status_code == 200  # this one proved the password and a code...
     assert client.get_cookie("session").value != before  # ...and has a new session id
+
+
+def test_a_password_login_in_flight_while_it_is_turned_on_gets_no_session(app, client, monkeypatch):
+    """The thief's password login checks the password; while its slow hash runs,
+    the owner turns two-factor on. The login ends at two_factor_required, with
+    no session: the second factor wins."""
+    client.post("/auth/register", json=ALICE)
+    log_in(client)
+    checked, turned_on = threading.Event(), threading.Event()
+    check = auth.password_matches
+
+    def check_then_wait(*args):
+        matched = check(*args)
+        checked.set()
+        turned_on.wait(timeout=10)
+        return matched
+
+    monkeypatch.setattr(auth, "password_matches", check_then_wait)
+    thief, answers = app.test_client(), []
+    login = threading.Thread(target=lambda: answers.append(log_in(thief).get_json()))
+    login.start()
+    assert checked.wait(timeout=10)
+    turn_on(client)
+    turned_on.set()
+    login.join()
+    assert answers == [{"two_factor_required": True}]
+    assert thief.get("/auth/me").status_code == 401

@@ -10,7 +10,7 @@ from .browsers import known_browser, remember_browser
 from .errors import FieldErrors
 from .hashing import check_hash
 from .limits import address_key, browser_key, name_key, rate_limited
-from .models import AlreadyTaken, add_user, find_user
+from .models import AlreadyTaken, User, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_pending_login, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 from .verification import send_verification_mail
@@ -18,7 +18,6 @@ from .verification import send_verification_mail
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-# --8<-- [start:register]
 @bp.post("/register")
 @rate_limited("REGISTER_LIMIT_PER_ADDRESS", "too many registrations from your address", by=address_key)
 def register():
@@ -31,10 +30,8 @@ def register():
     log_event("registered", user=user)
     send_verification_mail(user)  # no login until the link in it is followed
     return {"user": user.to_dict()}, 201
-# --8<-- [end:register]
 
 
-# --8<-- [start:login]
 @bp.post("/login")
 @rate_limited("LOGIN_LIMIT_PER_ADDRESS", "too many logins from your address", by=address_key, exempt_when=known_browser)
 @rate_limited("LOGIN_LIMIT_PER_NAME", "too many logins with this name", by=name_key, exempt_when=known_browser)
@@ -54,21 +51,23 @@ def login():
         # Told only to someone who knows the password. No session, no known browser.
         log_event("login_unverified", user=user)
         raise Forbidden("email not verified")
-    if user.needs_rehash():
-        user.set_password(password)  # the only moment we have the password to re-hash it
-    if user.two_factor_enabled:
-        # No session, no known browser: only a pending login that a code finishes (two_factor.py).
-        start_pending_login(user)  # commits the new hash too, if there is one
-        log_event("login_needs_second_factor", user=user)
-        return {"two_factor_required": True}
-    start_session(user)  # commits: the new session, and the new hash if there is one
-    remember_browser(user)  # from now on, this browser is known for this account
-    log_event("login_succeeded", user=user)
-    return {"user": user.to_dict()}
-# --8<-- [end:login]
+    if user.needs_rehash():  # the only moment we have the password to re-hash it
+        user.set_password_if_unchanged(password)  # never over a password changed meanwhile
+    # A reset, a change or two-factor turned on during the slow hash wins: each
+    # row below is written only while the user's row still says what we checked.
+    same_password = User.password_hash == user.password_hash
+    if not user.two_factor_enabled and start_session(user, only_while=same_password & User.totp_secret.is_(None)):
+        remember_browser(user)  # from now on, this browser is known for this account
+        log_event("login_succeeded", user=user)
+        return {"user": user.to_dict()}
+    # Two-factor is on (perhaps since a moment ago). No session, no known browser:
+    # only a pending login that a code finishes (two_factor.py).
+    if not start_pending_login(user, only_while=same_password & User.totp_secret.is_not(None)):
+        raise Unauthorized("invalid credentials")  # the password changed meanwhile
+    log_event("login_needs_second_factor", user=user)
+    return {"two_factor_required": True}
 
 
-# --8<-- [start:logout]
 @bp.post("/logout")
 def logout():
     no_form_body()  # a page on another site could post a form here
@@ -82,10 +81,8 @@ def logout():
 @login_required
 def me():
     return {"user": g.user.to_dict()}
-# --8<-- [end:logout]
 
 
-# --8<-- [start:timing]
 def password_matches(user, password):
     """Check the password, taking as long for an unknown user as for a known one,
     so that response times don't reveal which usernames exist."""
@@ -99,4 +96,3 @@ def password_matches(user, password):
 def dummy_hash(method):
     """A hash of nothing in particular, made with the same method and cost as real ones."""
     return generate_password_hash("no user has this password", method=method)
-# --8<-- [end:timing]

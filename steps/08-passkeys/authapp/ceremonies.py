@@ -48,7 +48,6 @@ def refuse_when_full():
         raise ServiceUnavailable("too many passkey ceremonies in progress: try again later", retry_after=max(wait, 1))
 
 
-# --8<-- [start:take]
 def take_ceremony(purpose):
     """This browser's ceremony of `purpose`, used up; None if it has none, or
     an expired one. It is used up even if the answer turns out wrong, or was
@@ -67,7 +66,6 @@ def use_up(record):
     used = db.session.execute(db.delete(PasskeyChallenge).where(PasskeyChallenge.id == record.id))
     db.session.commit()
     return used.rowcount == 1
-# --8<-- [end:take]
 
 
 def max_age():

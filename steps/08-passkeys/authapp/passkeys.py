@@ -83,7 +83,6 @@ def list_passkeys():
     return {"passkeys": [passkey.to_dict() for passkey in passkeys_of(g.user)]}
 
 
-# --8<-- [start:register]
 @bp.post("/register/options")
 @passkey_change_limit
 @login_required
@@ -169,10 +168,8 @@ def check_what_py_webauthn_leaves_to_us(credential, verified):
     if len(verified.credential_id) > CREDENTIAL_ID_MAX_LENGTH:
         raise InvalidRegistrationResponse(f"a credential id has {CREDENTIAL_ID_MAX_LENGTH} bytes at most")
     decoded_public_key_to_cryptography(decode_credential_public_key(verified.credential_public_key))
-# --8<-- [end:register]
 
 
-# --8<-- [start:login]
 @bp.post("/login/options")
 @passkey_login_limit
 def login_options():
@@ -232,10 +229,8 @@ def record_use(passkey, verified):
         db.update(Passkey).where(Passkey.id == passkey.id, Passkey.sign_count == passkey.sign_count)
         .values(sign_count=verified.new_sign_count, backed_up=verified.credential_backed_up, last_used_at=utcnow()))
     return updated.rowcount == 1
-# --8<-- [end:login]
 
 
-# --8<-- [start:remove]
 @bp.delete("/<int(max=2147483647):passkey_id>")  # a larger id is no row: SQLite would raise on it
 @passkey_change_limit
 @login_required
@@ -255,7 +250,6 @@ def remove(passkey_id):
               f"The passkey \"{passkey.name}\" can no longer log in to {g.user.username}, and every session "
               "of the account has ended.\n\nIf that wasn't you, reset your password now with 'forgot password'.\n")
     return "", 204
-# --8<-- [end:remove]
 
 
 def passkeys_of(user):

@@ -59,6 +59,7 @@ def reset_password():
     if not user.set_password_if_unchanged(password):  # used by another request meanwhile
         raise invalid_reset_link()
     user.email_verified = True  # the link reached this mailbox: that proves it
+    user.second_factor_failures = 0  # a reset unlocks the second factor (two_factor.py)
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.commit()
     if not user.two_factor_enabled:  # with two-factor on, a browser is known only after a code (two_factor.py)

@@ -6,10 +6,11 @@ from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, session
+from sqlalchemy import literal, true
 from werkzeug.exceptions import Unauthorized
 
 from .extensions import db
-from .models import PendingLogin, UserSession, utcnow
+from .models import PendingLogin, User, UserSession, utcnow
 
 # Writing last_seen_at on every request would cost a database write per
 # request; once a minute is precise enough for a 30-minute idle timeout.
@@ -20,14 +21,33 @@ def digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# --8<-- [start:start]
-def start_session(user):
-    """Log `user` in with a brand-new token (never reuse one from before login)."""
+def start_session(user, only_while=None):
+    """Log `user` in with a brand-new token (never reuse one from before login).
+    `only_while`, if given, is a condition on the user's row, such as "the password
+    hash is still the one the password was checked against": the session is
+    written only if it holds at that moment. True if the session was started."""
     end_session()
     token = secrets.token_urlsafe(32)  # 256 random bits
-    db.session.add(UserSession(id=digest(token), user_id=user.id))
+    if not add_session_row(digest(token), user, only_while):
+        db.session.rollback()  # the credentials changed meanwhile: nothing of this login is kept
+        return False
     db.session.commit()
     session["sid"] = token
+    return True
+
+
+def add_session_row(session_id, user, only_while):
+    """INSERT the session row, SELECTed from the user's row where `only_while`
+    holds: one statement, so a password change can't slip in between a check and
+    the insert. FOR SHARE (PostgreSQL; SQLite writes one at a time anyway) waits
+    for a change that is being written, then judges the changed row."""
+    now = utcnow()
+    row = (db.select(literal(session_id), User.id, literal(now), literal(now))
+           .where(User.id == user.id, true() if only_while is None else only_while)
+           .with_for_update(read=True))
+    added = db.session.execute(db.insert(UserSession).from_select(
+        ["id", "user_id", "created_at", "last_seen_at"], row).returning(UserSession.id))
+    return added.first() is not None  # RETURNING, since not every driver counts an INSERT ... SELECT
 
 
 def end_session():
@@ -40,19 +60,15 @@ def end_session():
         db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == digest(pending)))
         db.session.commit()
     session.clear()
-# --8<-- [end:start]
 
 
-# --8<-- [start:revoke]
 def revoke_sessions(user):
     """End every session of `user` on the server, and every login of theirs
     that waits for a second factor."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(db.delete(PendingLogin).where(PendingLogin.user_id == user.id))
-# --8<-- [end:revoke]
 
 
-# --8<-- [start:check]
 def session_record():
     """The sessions row this request's cookie names, valid or not, or None (reads only)."""
     token = session.get("sid")
@@ -76,22 +92,29 @@ def current_session():
         record.last_seen_at = now
         db.session.commit()
     return record
-# --8<-- [end:check]
 
 
-# --8<-- [start:pending]
-def start_pending_login(user):
+def start_pending_login(user, only_while):
     """The right password of an account with two-factor on: no session yet.
     This browser gets a pending login instead, which only the second factor
     turns into a session (two_factor.py). Like a session: a random token in the
-    cookie, its SHA-256 in the database; expired ones are deleted here."""
+    cookie, its SHA-256 in the database; expired ones are deleted here. Written
+    only while `only_while` holds for the user's row, as start_session() does.
+    True if it was."""
     end_session()  # whoever was logged in on this browser is not any more
     max_age = current_app.config["TWO_FACTOR_LOGIN_MAX_AGE"]
     db.session.execute(db.delete(PendingLogin).where(PendingLogin.created_at < utcnow() - max_age))
     token = secrets.token_urlsafe(32)
-    db.session.add(PendingLogin(id=digest(token), user_id=user.id))
+    row = (db.select(literal(digest(token)), User.id, literal(utcnow()))
+           .where(User.id == user.id, only_while).with_for_update(read=True))
+    added = db.session.execute(db.insert(PendingLogin).from_select(["id", "user_id", "created_at"], row)
+                               .returning(PendingLogin.id))
+    if added.first() is None:
+        db.session.rollback()  # the credentials changed meanwhile
+        return False
     db.session.commit()
     session["pending_login"] = token
+    return True
 
 
 def pending_login():
@@ -110,10 +133,8 @@ def finish_pending_login(record):
     both proved a second factor for it, the database lets one win."""
     finished = db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == record.id))
     return finished.rowcount == 1
-# --8<-- [end:pending]
 
 
-# --8<-- [start:guard]
 def login_required(view):
     """Run the view only for a logged-in user (as g.user); otherwise a 401."""
     @wraps(view)
@@ -124,4 +145,3 @@ def login_required(view):
         g.session, g.user = record, record.user
         return view(*args, **kwargs)
     return wrapper
-# --8<-- [end:guard]

@@ -34,7 +34,6 @@ def now():
     return time.time()
 
 
-# --8<-- [start:secret]
 def new_secret():
     """160 random bits (RFC 4226's recommendation; NIST asks for at least 112),
     from the secrets module, written in base32 as authenticator apps expect."""
@@ -67,7 +66,6 @@ def secret_of(user):
         raise RuntimeError(f"TOTP_ENCRYPTION_KEY can't decrypt the secret of user {user.id}: "
                            "was the key replaced without keeping the old one after it?")
     return secret
-# --8<-- [end:secret]
 
 
 def provisioning(user, secret):
@@ -87,7 +85,6 @@ def read_code(field, code):
     return code
 
 
-# --8<-- [start:once]
 def matching_step(secret, code):
     """The time step, within WINDOW of now, whose code this is; or None."""
     totp = pyotp.TOTP(secret)
@@ -109,7 +106,6 @@ def use_code(user, code):
     not_used_yet = or_(User.totp_last_step.is_(None), User.totp_last_step < step)
     updated = db.session.execute(db.update(User).where(User.id == user.id, not_used_yet).values(totp_last_step=step))
     return updated.rowcount == 1
-# --8<-- [end:once]
 
 
 def turn_on(user, secret, step):

@@ -27,6 +27,7 @@ from .limits import (
     rate_limited,
 )
 from .mail import send_mail
+from .models import User
 from .recovery_codes import codes_left, forget_codes, new_codes, read_recovery_code, use_recovery_code
 from .sessions import finish_pending_login, login_required, pending_login, revoke_sessions, start_session
 from .validation import json_object, required_strings
@@ -46,7 +47,6 @@ def status():
     return {"enabled": g.user.two_factor_enabled, "recovery_codes_left": codes_left(g.user)}
 
 
-# --8<-- [start:setup]
 @bp.post("/2fa/setup")
 @two_factor_change_limit
 @login_required
@@ -80,6 +80,7 @@ def confirm():
     codes = new_codes(g.user)
     revoke_sessions(g.user)  # sessions that the password alone started end here...
     start_session(g.user)  # ...and this browser gets a new session id (commits it all)
+    remember_browser(g.user)  # known again: the new secret made every browser unknown (browsers.py)
     log_event("two_factor_enabled", user=g.user)
     send_mail(g.user.email, "Two-factor authentication is on",
               f"Logging in to {g.user.username} now takes a code from your authenticator app after the password.\n\n"
@@ -93,13 +94,12 @@ def secret_being_set_up():
     data = totp.decrypt(session.get(SETUP, ""), max_age=current_app.config["TWO_FACTOR_SETUP_MAX_AGE"])
     data = json.loads(data) if data else {}
     return data["secret"] if data.get("user") == g.user.id else None
-# --8<-- [end:setup]
 
 
-# --8<-- [start:login]
 @bp.post("/login/2fa")
-# Per password entry, and per account as for passwords, with a known browser's
-# own allowance (no lockout by someone who has only the password).
+# Per password entry, and per account as for passwords, with the known browsers'
+# own allowance (no lockout by someone who has only the password), which all of
+# the account's known browsers share.
 @rate_limited("TWO_FACTOR_LIMIT_PER_LOGIN", "too many codes for this login", by=pending_key)
 @rate_limited("TWO_FACTOR_LIMIT_PER_ACCOUNT", "too many codes for this account", by=pending_account_key,
               exempt_when=known_for_pending)
@@ -111,11 +111,17 @@ def login_with_code():
     if pending is None or not pending.user.two_factor_enabled:
         raise Unauthorized("no login is waiting for a code here: log in with your password first")
     user = pending.user
+    attempt = count_attempt(user)
+    if attempt is None:
+        raise Unauthorized(LOCKED)
     if not proves_second_factor(user, field, value):
         log_event("login_code_failed", user=user)
+        if attempt == MAX_FAILURES:
+            send_locked_notice(user)
         raise Unauthorized("invalid code")
     if not finish_pending_login(pending):  # another request finished this login meanwhile
         raise Unauthorized("no login is waiting for a code here: log in with your password first")
+    db.session.execute(db.update(User).where(User.id == user.id).values(second_factor_failures=0))
     start_session(user)  # a new session id, as for every login (commits the used code too)
     remember_browser(user)
     log_event("login_succeeded", user=user, second_factor=field)
@@ -126,7 +132,35 @@ def login_with_code():
                   "If that wasn't you, your recovery codes are no longer secret: log in, turn two-factor\n"
                   "authentication off and on again (that makes new codes), and change your password.\n")
     return {"user": user.to_dict()}
-# --8<-- [end:login]
+
+
+# NIST SP 800-63B-4 section 3.2.2: at most 100 consecutive failed attempts at
+# one account. The rate limits (limits.py) make reaching it take hours; this is
+# the hard stop behind them.
+MAX_FAILURES = 100
+LOCKED = "too many wrong codes in a row: reset your password to unlock the second factor"
+
+
+def count_attempt(user):
+    """Count this attempt before the code is checked, in one conditional UPDATE,
+    so simultaneous ones can't slip past the cap; in a transaction of its own,
+    committed at once, so it stays counted whatever this request does next.
+    Its number in the current run of failures (a right code sets it back to 0),
+    or None when MAX_FAILURES have failed in a row: then only a password reset
+    unlocks (passwords.py)."""
+    with db.engine.begin() as connection:
+        counted = connection.execute(
+            db.update(User).where(User.id == user.id, User.second_factor_failures < MAX_FAILURES)
+            .values(second_factor_failures=User.second_factor_failures + 1).returning(User.second_factor_failures))
+        return counted.scalar()
+
+
+def send_locked_notice(user):
+    send_mail(user.email, "Your second factor is locked",
+              f"Someone typed {MAX_FAILURES} wrong codes in a row after the password of {user.username}.\n"
+              "Logging in with a code or a recovery code is locked until the password is reset.\n\n"
+              "Reset it now with 'forgot password': that unlocks it, and whoever knew the old password\n"
+              "can't use it any more.\n")
 
 
 def second_factor(data):
@@ -145,7 +179,6 @@ def proves_second_factor(user, field, value):
     return totp.use_code(user, value) if field == "code" else use_recovery_code(user, value)
 
 
-# --8<-- [start:disable]
 @bp.post("/2fa/disable")
 @two_factor_change_limit
 @login_required
@@ -158,16 +191,15 @@ def disable():
     totp.turn_off(g.user)
     forget_codes(g.user)
     db.session.commit()
+    remember_browser(g.user)  # it gave the password and a code: known again (browsers.py)
     log_event("two_factor_disabled", user=g.user)
     send_mail(g.user.email, "Two-factor authentication is off",
               f"Logging in to {g.user.username} now takes the password alone.\n\n"
               "If that wasn't you, reset your password now with 'forgot password', then turn\n"
               "two-factor authentication on again.\n")
     return {"message": "two-factor authentication is off"}
-# --8<-- [end:disable]
 
 
-# --8<-- [start:proof]
 def require_proof(data, password_field="password"):
     """The one proof that every change to how this account is reached or
     recovered asks for (ASVS 5.0 V7.5.1, full re-authentication): the password
@@ -189,4 +221,3 @@ WRONG_PASSWORD = {"password": "is not your password", "current_password": "is no
 def require_password(password, field="password"):
     if not g.user.check_password(password):
         raise FieldErrors("wrong password", {field: WRONG_PASSWORD[field]}, code=Forbidden.code)
-# --8<-- [end:proof]

@@ -1,9 +1,9 @@
 """add two-factor authentication
 
-users.totp_secret and users.totp_last_step, and the recovery_codes and
-pending_logins tables. Accounts from before this step get NULL in both
-columns: two-factor is off for them until their owners turn it on, and
-they log in exactly as before.
+users.totp_secret and users.totp_last_step, users.second_factor_failures,
+and the recovery_codes and pending_logins tables. Accounts from before this
+step get NULL in the first two columns (and 0 failures): two-factor is off for
+them until their owners turn it on, and they log in exactly as before.
 
 Revision ID: 0005
 Revises: 0004
@@ -25,6 +25,7 @@ def upgrade():
     # would rebuild the users table without AUTOINCREMENT (see 0004).
     op.add_column('users', sa.Column('totp_secret', sa.String(length=255), nullable=True))
     op.add_column('users', sa.Column('totp_last_step', sa.Integer(), nullable=True))
+    op.add_column('users', sa.Column('second_factor_failures', sa.Integer(), server_default='0', nullable=False))
     op.create_table('recovery_codes',
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('code_hash', sa.String(length=64), nullable=False),
@@ -47,5 +48,6 @@ def downgrade():
     op.drop_index(op.f('ix_pending_logins_user_id'), table_name='pending_logins')
     op.drop_table('pending_logins')
     op.drop_table('recovery_codes')
-    op.drop_column('users', 'totp_last_step')  # SQLite 3.35+ drops a column in place
+    op.drop_column('users', 'second_factor_failures')  # SQLite 3.35+ drops a column in place
+    op.drop_column('users', 'totp_last_step')
     op.drop_column('users', 'totp_secret')
