@@ -18,14 +18,7 @@ from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
 from .extensions import db
-from .limits import (
-    account_key,
-    known_for_pending,
-    pending_account_key,
-    pending_browser_key,
-    pending_key,
-    rate_limited,
-)
+from .limits import account_key, known_for_pending, pending_account_key, pending_browser_key, pending_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .recovery_codes import codes_left, forget_codes, new_codes, read_recovery_code, use_recovery_code
