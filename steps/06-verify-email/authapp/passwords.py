@@ -6,6 +6,7 @@ from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
 from .extensions import db
+from .limits import account_key, address_key, email_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .sessions import login_required, revoke_sessions, start_session
@@ -18,6 +19,8 @@ FORGOT_ANSWER = {"message": "if that email is registered, a reset link is on its
 
 
 @bp.post("/forgot-password")
+@rate_limited("FORGOT_LIMIT_PER_ADDRESS", "too many reset requests from your address", by=address_key)
+@rate_limited("FORGOT_LIMIT_PER_EMAIL", "too many reset requests for this email", by=email_key)
 def forgot_password():
     (email,) = required_strings(json_object(), "email")
     if problem := email_problem(email):
@@ -65,6 +68,7 @@ def reset_password():
 
 
 @bp.post("/change-password")
+@rate_limited("CHANGE_PASSWORD_LIMIT_PER_ACCOUNT", "too many password changes", by=account_key)
 @login_required
 def change_password():
     current, new = required_strings(json_object(), "current_password", "new_password")

@@ -1,5 +1,7 @@
 """Proving the mailbox: verify the address after registering, resend the
 link, and change the address (it changes only once the new one is proven)."""
+from functools import partial
+
 from flask import Blueprint, current_app, g
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden
@@ -7,6 +9,7 @@ from werkzeug.exceptions import Forbidden
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
+from .limits import account_key, address_key, email_key, link_account_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .passwords import nobody
@@ -35,6 +38,9 @@ def send_verification_mail(user, new_email=None, really=True):
 
 
 @bp.post("/verify-email")
+# A link asks for its account's password: few guesses at it. A forged link costs no hash: the view says 400.
+@rate_limited("VERIFY_LIMIT_PER_ACCOUNT", "too many tries for this account", by=link_account_key,
+              exempt_when=lambda: not link_account_key())
 def verify_email():
     token, password = required_strings(json_object(), "token", "password")
     found = read_verify_token(token)
@@ -62,6 +68,8 @@ def verify_email():
 
 
 @bp.post("/resend-verification")
+@rate_limited("RESEND_LIMIT_PER_ADDRESS", "too many verification requests from your address", by=address_key)
+@rate_limited("RESEND_LIMIT_PER_EMAIL", "too many verification requests for this email", by=email_key)
 def resend_verification():
     (email,) = required_strings(json_object(), "email")
     if problem := email_problem(email):
@@ -77,6 +85,9 @@ def resend_verification():
 
 
 @bp.post("/change-email")
+@rate_limited("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", "too many email changes", by=account_key)
+@rate_limited("CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL", "too many confirmation mails for this address",
+              by=partial(email_key, "new_email"))
 @login_required
 def change_email():
     data = json_object()

@@ -30,6 +30,7 @@ def create_app(config=None, **overrides):
     # origin. always_send=False: a request without an Origin header gets no CORS headers.
     cors.init_app(app, origins=allowed_origins(app.config), supports_credentials=True, always_send=False)
     init_security(app)
+    init_limits(app)
     init_audit(app)
 
     register_error_handlers(app)
@@ -40,7 +41,6 @@ def create_app(config=None, **overrides):
     app.register_blueprint(two_factor.bp)
     app.register_blueprint(passkeys.bp)
     app.add_url_rule("/", view_func=status)
-    init_limits(app)  # wraps the views registered above in their rate limits
     return app
 
 

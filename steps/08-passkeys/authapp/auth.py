@@ -6,9 +6,10 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.security import generate_password_hash
 
 from .audit import log_event
-from .browsers import remember_browser
+from .browsers import known_browser, remember_browser
 from .errors import FieldErrors
 from .hashing import check_hash
+from .limits import address_key, browser_key, name_key, rate_limited
 from .models import AlreadyTaken, User, add_user, find_user
 from .sessions import current_session, end_session, login_required, start_pending_login, start_session
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
@@ -18,6 +19,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.post("/register")
+@rate_limited("REGISTER_LIMIT_PER_ADDRESS", "too many registrations from your address", by=address_key)
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
     username, email = check_registration(username, email, password)
@@ -31,6 +33,10 @@ def register():
 
 
 @bp.post("/login")
+@rate_limited("LOGIN_LIMIT_PER_ADDRESS", "too many logins from your address", by=address_key, exempt_when=known_browser)
+@rate_limited("LOGIN_LIMIT_PER_NAME", "too many logins with this name", by=name_key, exempt_when=known_browser)
+@rate_limited("LOGIN_LIMIT_PER_KNOWN_BROWSER", "too many logins from this browser", by=browser_key,
+              exempt_when=lambda: not known_browser())
 def login():
     identifier, password = required_strings(json_object(), "username", "password")
     if len(password) > PASSWORD_MAX_LENGTH:  # no account has one: don't spend a hash on it

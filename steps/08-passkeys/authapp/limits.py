@@ -7,7 +7,8 @@ other attempt shares the limits per client address and per name typed.
 Every attempt counts as it arrives, so a burst sent at one instant can't
 outrun a limit.
 """
-from functools import partial
+from functools import wraps
+from threading import Lock
 
 from flask import current_app, g, request
 from flask_limiter import Limiter
@@ -27,58 +28,60 @@ TRY_LATER = "try again later"
 RETRY_AFTER_STORAGE_ERROR = 30  # seconds: long enough for Redis to restart, short enough for a person
 
 
+def rate_limited(setting, message, by, **options):
+    """Declare a rate limit on a view, under its route (one decorator per
+    limit, counted top to bottom). The limit stays next to the view it guards;
+    the Limiter of whichever app serves the view counts it (init_limits)."""
+    def declare(view):
+        limited_view = view if hasattr(view, "rate_limits") else counted(view)
+        limited_view.rate_limits.insert(0, (setting, message, by, options))
+        return limited_view
+    return declare
+
+
+def counted(view):
+    """`view`, counted against the limits it declares before it runs."""
+    @wraps(view)
+    def counted_view(*args, **kwargs):
+        current_app.extensions["rate_limits"].count(counted_view)
+        return view(*args, **kwargs)
+    counted_view.rate_limits = []
+    return counted_view
+
+
 def init_limits(app):
     """Give this app a Limiter of its own, with its own counters and its own
     on/off switch (RATELIMIT_ENABLED): one Limiter shared by every app in a
-    process would run with the settings of the app built last."""
-    limiter = app.extensions["rate_limits"] = Limiter(get_remote_address, app=app)  # the app keeps it alive
-    limit = partial(make_limit, limiter)
+    process would run with the settings of the app built last. The views
+    declare their limits (@rate_limited), so it doesn't matter whether they
+    are registered before or after this."""
+    app.extensions["rate_limits"] = AppLimits(Limiter(get_remote_address, app=app))
     app.register_error_handler(StorageError, counters_unreachable)  # Redis down: a 503, below
-    protect(app, "auth.login",
-            limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address, "too many logins from your address",
-                  exempt_when=known_browser),
-            limit("LOGIN_LIMIT_PER_NAME", name_key, "too many logins with this name", exempt_when=known_browser),
-            limit("LOGIN_LIMIT_PER_KNOWN_BROWSER", browser_key, "too many logins from this browser",
-                  exempt_when=lambda: not known_browser()))
-    protect(app, "auth.register",
-            limit("REGISTER_LIMIT_PER_ADDRESS", get_remote_address, "too many registrations from your address"))
-    protect(app, "passwords.change_password",
-            limit("CHANGE_PASSWORD_LIMIT_PER_ACCOUNT", account_key, "too many password changes"))
-    protect(app, "passwords.forgot_password",
-            limit("FORGOT_LIMIT_PER_ADDRESS", get_remote_address, "too many reset requests from your address"),
-            limit("FORGOT_LIMIT_PER_EMAIL", email_key, "too many reset requests for this email"))
-    protect(app, "verification.resend_verification",
-            limit("RESEND_LIMIT_PER_ADDRESS", get_remote_address, "too many verification requests from your address"),
-            limit("RESEND_LIMIT_PER_EMAIL", email_key, "too many verification requests for this email"))
-    protect(app, "verification.verify_email",
-            limit("VERIFY_LIMIT_PER_ACCOUNT", link_account_key, "too many tries for this account",
-                  exempt_when=lambda: not link_account_key()))  # a forged link costs no hash: the view says 400
-    protect(app, "verification.change_email",
-            limit("CHANGE_EMAIL_LIMIT_PER_ACCOUNT", account_key, "too many email changes"),
-            limit("CHANGE_EMAIL_LIMIT_PER_NEW_EMAIL", partial(email_key, "new_email"),
-                  "too many confirmation mails for this address"))
-    # The second factor at login: per password entry, and per account as for
-    # passwords, with the known browsers' own allowance (no lockout by someone
-    # who has only the password), which all of the account's known browsers share.
-    protect(app, "two_factor.login_with_code",
-            limit("TWO_FACTOR_LIMIT_PER_LOGIN", pending_key, "too many codes for this login"),
-            limit("TWO_FACTOR_LIMIT_PER_ACCOUNT", pending_account_key, "too many codes for this account",
-                  exempt_when=known_for_pending),
-            limit("TWO_FACTOR_LIMIT_PER_KNOWN_BROWSER", pending_browser_key, "too many codes from this browser",
-                  exempt_when=lambda: not known_for_pending()))
-    changes = limit("TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT", account_key, "too many two-factor changes", shared=True)
-    for endpoint in ("two_factor.setup", "two_factor.confirm", "two_factor.disable"):
-        protect(app, endpoint, changes)  # one count for the three
-    # Passkeys: nobody guesses a signature, so a login needs no count per name
-    # or account; per address, against floods (each options request stores a
-    # challenge). Adding and removing ask for the password: few guesses at it.
-    passkey_logins = limit("PASSKEY_LOGIN_LIMIT_PER_ADDRESS", get_remote_address,
-                           "too many passkey logins from your address", shared=True)
-    for endpoint in ("passkeys.login_options", "passkeys.login_verify"):
-        protect(app, endpoint, passkey_logins)
-    passkey_changes = limit("PASSKEY_CHANGE_LIMIT_PER_ACCOUNT", account_key, "too many passkey changes", shared=True)
-    for endpoint in ("passkeys.register_options", "passkeys.register_verify", "passkeys.remove"):
-        protect(app, endpoint, passkey_changes)
+
+
+class AppLimits:
+    """An app's Limiter, and each limited view's counter, made at its first request."""
+
+    def __init__(self, limiter):
+        self.limiter = limiter
+        self.counters = {}
+        self.lock = Lock()
+
+    def count(self, view):
+        # One counter per view, made once: Flask-Limiter counts every limit it
+        # is given, so two requests making one at the same time would count twice.
+        with self.lock:
+            if view not in self.counters:
+                self.counters[view] = self.counter(view)
+        self.counters[view]()
+
+    def counter(self, view):
+        """Flask-Limiter's decorators, stacked on a function that does nothing,
+        named as the view: Flask-Limiter files each view's limits under its name."""
+        count = wraps(view)(lambda: None)
+        for setting, message, by, options in view.rate_limits:
+            count = make_limit(self.limiter, setting, by, message, **options)(count)
+        return count
 
 
 def make_limit(limiter, setting, key, message, shared=False, **options):
@@ -90,12 +93,9 @@ def make_limit(limiter, setting, key, message, shared=False, **options):
                     error_message=f"{message}: {TRY_LATER}", on_breach=log_rate_limit_hit, **options)
 
 
-def protect(app, endpoint, *limits):
-    """Wrap a view in its limits, as stacked @limiter.limit(...) decorators would."""
-    view = app.view_functions[endpoint]
-    for limit in limits:
-        view = limit(view)
-    app.view_functions[endpoint] = view
+def address_key():
+    """The client's address (behind trusted proxies: the one they saw, security.py)."""
+    return get_remote_address()
 
 
 def name_key():

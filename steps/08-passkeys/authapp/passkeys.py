@@ -45,6 +45,7 @@ from .browsers import remember_browser
 from .ceremonies import start_ceremony, take_ceremony
 from .errors import FieldErrors
 from .extensions import db
+from .limits import account_key, address_key, rate_limited
 from .mail import send_mail
 from .models import Passkey, User, utcnow
 from .sessions import login_required, revoke_sessions, start_session
@@ -52,6 +53,15 @@ from .two_factor import require_password, require_proof
 from .validation import json_object, no_form_body, required_strings
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
+
+# Nobody guesses a signature, so a login needs no count per name or account;
+# per address, against floods (each options request stores a challenge).
+# Adding and removing ask for the password: few guesses at it. Each limit is
+# one count for the routes that share it.
+passkey_login_limit = rate_limited("PASSKEY_LOGIN_LIMIT_PER_ADDRESS", "too many passkey logins from your address",
+                                   by=address_key, shared=True)
+passkey_change_limit = rate_limited("PASSKEY_CHANGE_LIMIT_PER_ACCOUNT", "too many passkey changes",
+                                    by=account_key, shared=True)
 
 NAME_MAX_LENGTH = 64
 CREDENTIAL_ID_MAX_LENGTH = 1023
@@ -74,6 +84,7 @@ def list_passkeys():
 
 
 @bp.post("/register/options")
+@passkey_change_limit
 @login_required
 def register_options():
     data = json_object()
@@ -97,6 +108,7 @@ def register_options():
 
 
 @bp.post("/register/verify")
+@passkey_change_limit
 @login_required
 def register_verify():
     credential = read_answer(parse_registration_credential_json)
@@ -159,6 +171,7 @@ def check_what_py_webauthn_leaves_to_us(credential, verified):
 
 
 @bp.post("/login/options")
+@passkey_login_limit
 def login_options():
     no_form_body()  # a page on another site could post a form here
     # No list of credentials: any passkey of ours on the authenticator will do,
@@ -170,6 +183,7 @@ def login_options():
 
 
 @bp.post("/login/verify")
+@passkey_login_limit
 def login_verify():
     credential = read_answer(parse_authentication_credential_json)
     ceremony = take_ceremony("login")
@@ -218,6 +232,7 @@ def record_use(passkey, verified):
 
 
 @bp.delete("/<int(max=2147483647):passkey_id>")  # a larger id is no row: SQLite would raise on it
+@passkey_change_limit
 @login_required
 def remove(passkey_id):
     (password,) = required_strings(json_object(), "password")

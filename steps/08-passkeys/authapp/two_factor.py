@@ -18,6 +18,7 @@ from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
 from .extensions import db
+from .limits import account_key, known_for_pending, pending_account_key, pending_browser_key, pending_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .recovery_codes import codes_left, forget_codes, new_codes, read_recovery_code, use_recovery_code
@@ -25,6 +26,10 @@ from .sessions import finish_pending_login, login_required, pending_login, revok
 from .validation import json_object, required_strings
 
 bp = Blueprint("two_factor", __name__, url_prefix="/auth")
+
+# Setting up, confirming and turning off two-factor: one count for the three.
+two_factor_change_limit = rate_limited("TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT", "too many two-factor changes",
+                                       by=account_key, shared=True)
 
 SETUP = "two_factor_setup"  # the key of a setup in progress, in Flask's session cookie
 
@@ -36,6 +41,7 @@ def status():
 
 
 @bp.post("/2fa/setup")
+@two_factor_change_limit
 @login_required
 def setup():
     (password,) = required_strings(json_object(), "password")
@@ -51,6 +57,7 @@ def setup():
 
 
 @bp.post("/2fa/confirm")
+@two_factor_change_limit
 @login_required
 def confirm():
     (code,) = required_strings(json_object(), "code")
@@ -83,6 +90,14 @@ def secret_being_set_up():
 
 
 @bp.post("/login/2fa")
+# Per password entry, and per account as for passwords, with the known browsers'
+# own allowance (no lockout by someone who has only the password), which all of
+# the account's known browsers share.
+@rate_limited("TWO_FACTOR_LIMIT_PER_LOGIN", "too many codes for this login", by=pending_key)
+@rate_limited("TWO_FACTOR_LIMIT_PER_ACCOUNT", "too many codes for this account", by=pending_account_key,
+              exempt_when=known_for_pending)
+@rate_limited("TWO_FACTOR_LIMIT_PER_KNOWN_BROWSER", "too many codes from this browser", by=pending_browser_key,
+              exempt_when=lambda: not known_for_pending())
 def login_with_code():
     field, value = second_factor(json_object())
     pending = pending_login()  # this browser's, after the right password (sessions.py)
@@ -158,6 +173,7 @@ def proves_second_factor(user, field, value):
 
 
 @bp.post("/2fa/disable")
+@two_factor_change_limit
 @login_required
 def disable():
     data = json_object()
