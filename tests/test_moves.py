@@ -330,3 +330,14 @@ def test_the_moves_reading_time_counts_folds_but_not_proof_lists_nor_the_complet
     assert budget.honest_for_moves(2, measured["minutes"]) and budget.honest_for_moves(5, measured["minutes"])
     assert not budget.honest_for_moves(1, measured["minutes"]), "under 75% of what is read"
     assert not budget.honest_for_moves(10, measured["minutes"]), "more than the count rounded up to 5"
+
+
+def test_highlighted_code_counts_the_words_of_its_text():
+    """Syntax highlighting wraps `werkzeug.exceptions` in three <span>s: still one word
+    to read. Two blocks don't run together, and prose is counted as before."""
+    from docsite import budget
+
+    span = "<span>werkzeug</span><span>.</span><span>exceptions</span>"
+    page = (f"<article><p>two words</p><pre><code>from {span} import x</code></pre>"
+            f"<pre><code>last</code></pre><pre><code>first</code></pre></article>")
+    assert budget.measure_everything(page)["words"] == 2 + 4 + 1 + 1

@@ -45,6 +45,7 @@ class Counter(HTMLParser):
         self.open_folds = open_folds  # count folded parts too, except the NOT_READ ones
         self.stack = []  # [tag, hidden, hides_children, in_pre, in_article]
         self.prose, self.code = [], []
+        self.code_starts = []  # where in self.code each <pre> block begins
 
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
@@ -62,6 +63,8 @@ class Counter(HTMLParser):
         else:
             hides_children = hidden or (tag == "details" and "open" not in attrs)
         self.stack.append([tag, hidden, hides_children, parent[3] or tag == "pre", parent[4] or tag == "article"])
+        if tag == "pre" and not parent[3]:
+            self.code_starts.append(len(self.code))
 
     def handle_endtag(self, tag):
         if tag in self.VOID:
@@ -94,8 +97,19 @@ def measure_everything(page_html):
     included (not the complete diff, not proof lists), at READING_RATE."""
     counter = Counter(open_folds=True)
     counter.feed(page_html)
-    words = len(re.findall(r"\S+", " ".join(counter.prose + counter.code)))
+    words = len(re.findall(r"\S+", " ".join(counter.prose))) + sum(map(code_words, code_blocks(counter)))
     return {"words": words, "minutes": words / READING_RATE}
+
+
+def code_blocks(counter):
+    """The text of each <pre> block, as one string: its highlighting splits
+    `werkzeug.exceptions` into three pieces, which are still one word to read."""
+    bounds = counter.code_starts + [len(counter.code)]
+    return ["".join(counter.code[start:end]) for start, end in zip(bounds, bounds[1:])]
+
+
+def code_words(text):
+    return len(re.findall(r"\S+", text))
 
 
 def honest_for_moves(stated, minutes):
