@@ -25,11 +25,6 @@ sys.path.insert(0, str(ROOT))
 from tools import moves, patches, steps  # noqa: E402
 
 BUILD = ROOT / "build" / "moves"
-# Lines of unchanged code around each change in a move's patch, which is what
-# the page shows around it: difflib's 3, or fewer for a step whose page would
-# otherwise read in more than 40 minutes (budget.py). Step 06 changes many
-# places by a line or two (imports, decorators): one line shows where each goes.
-CONTEXT_LINES = {"06-verify-email": 1}
 GIT_USER = ["-c", "user.name=moves", "-c", "user.email=moves@localhost", "-c", "commit.gpgsign=false"]
 
 
@@ -100,13 +95,9 @@ def save(step):
         message = git(repo, "log", "-1", "--format=%B", after)
         title = message.splitlines()[0].strip()
         slug = slug_line(message) or kept_slugs.get(title) or short_slug(title)
-        diff = patches.folder_diff(texts_at(repo, before), texts_at(repo, after), context_lines(step))
+        diff = patches.folder_diff(texts_at(repo, before), texts_at(repo, after))
         written.append((f"{number:02d}-{slug}.patch", f"# Move {number:02d}: {title}\n{diff}"))
     return write_moves(step, written, texts_at(repo, commits[-1]))
-
-
-def context_lines(step):
-    return CONTEXT_LINES.get(step.name, 3)
 
 
 def slug_line(message):
@@ -148,7 +139,7 @@ def split(step, force=False):
     if moves.moves(step) and not force:
         raise SystemExit(f"{moves.folder_of(step).relative_to(ROOT)} already has moves: add --force to replace "
                          f"them with a single one (or use edit and save).")
-    diff = patches.folder_diff(moves.start_texts(step), moves.lesson_texts(step), context_lines(step))
+    diff = patches.folder_diff(moves.start_texts(step), moves.lesson_texts(step))
     return write_moves(step, [("01-all.patch", f"# Move 01: All of step {step.name}\n{diff}")],
                        moves.lesson_texts(step))
 
