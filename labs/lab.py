@@ -20,6 +20,7 @@ sink: the "check" install level has both.
 import argparse
 import email
 import email.policy
+import hashlib
 import http.cookiejar
 import importlib.util
 import ipaddress
@@ -246,21 +247,24 @@ class App:
     """A folder served by `flask run` on a free loopback port, with a fresh
     database in a temporary folder and its mail going to a MailSink."""
 
-    def __init__(self, folder, step, python=None, app=appserver.APP):
+    def __init__(self, folder, step, python=None, app=appserver.APP, databases=None):
         self.folder, self.step, self.app_spec = Path(folder), step, app
         self.python = python or sys.executable
+        self.own_databases = databases is None  # an App on its own (not one of a run's Apps) upgrades alone
+        self.databases = databases or FreshDatabases()
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-")
+        self.database = Path(self.scratch.name) / "lab.sqlite"
         self.sink = MailSink()
         # Extra: the app's mail goes to the lab's own SMTP server, where the attacks read it.
-        self.env = appserver.environment(Path(self.scratch.name) / "lab.sqlite", MAIL_SERVER=ports.HOST,
+        self.env = appserver.environment(self.database, MAIL_SERVER=ports.HOST,
                                          MAIL_PORT=str(self.sink.port), MAIL_USE_TLS="no")
         self.server, self.url = None, None
 
     def start(self):
         """Upgrade the fresh database, start the server; a message if either fails."""
-        upgrade = appserver.upgrade(self.folder, self.env, self.python)
-        if upgrade.returncode != 0:
-            return f"`flask db upgrade` failed: {liveapp.last_error(upgrade.stdout)}"
+        problem = self.databases.upgraded(self)
+        if problem:
+            return problem
         self.server = appserver.Server(self.folder, self.env, Path(self.scratch.name) / "server.log", self.python,
                                        self.app_spec)
         if not self.server.wait_until_listening(START_LIMIT):
@@ -272,7 +276,49 @@ class App:
         if self.server:
             self.server.stop()
         self.sink.stop()
+        if self.own_databases:
+            self.databases.cleanup()
         self.scratch.cleanup()
+
+
+class FreshDatabases:
+    """One `flask db upgrade` per set of migrations in a run: the servers of a
+    step and of its weak twins (the same migrations/, their own authapp/) each
+    start from a copy of one fresh, upgraded database file."""
+
+    def __init__(self):
+        self.lock, self.made = threading.Lock(), {}  # migrations' digest -> [lock, upgraded file or None, problem]
+        self.scratch = tempfile.TemporaryDirectory(prefix="lab-databases-")
+
+    def upgraded(self, app):
+        """Give `app` its fresh, upgraded database; a message if `flask db upgrade` failed."""
+        key = migrations_digest(app.folder)
+        with self.lock:
+            entry = self.made.setdefault(key, [threading.Lock(), None, None])
+        with entry[0]:  # the first app of these migrations upgrades; the others wait, then copy
+            if entry[1] is None and entry[2] is None:
+                upgrade = appserver.upgrade(app.folder, app.env, app.python)
+                if upgrade.returncode != 0:
+                    entry[2] = f"`flask db upgrade` failed: {liveapp.last_error(upgrade.stdout)}"
+                else:
+                    entry[1] = Path(self.scratch.name) / f"{key}.sqlite"
+                    shutil.copyfile(app.database, entry[1])
+                return entry[2]
+        if entry[2] is None:
+            shutil.copyfile(entry[1], app.database)
+        return entry[2]
+
+    def cleanup(self):
+        self.scratch.cleanup()
+
+
+def migrations_digest(folder):
+    """What the upgrade reads: every file of the folder's migrations/ (not Python's caches)."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(folder) / "migrations").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 class Target:
@@ -457,6 +503,7 @@ class Apps:
 
     def __init__(self, step, copy=None, app=appserver.APP):
         self.step, self.copy, self.started, self.app_spec = step, copy, {}, app
+        self.databases = FreshDatabases()
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-weak-")
 
     def plan(self, attack, side):
@@ -473,7 +520,7 @@ class Apps:
                 lambda: self.serve(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step))
 
     def serve(self, folder, step):
-        return App(folder, step.name, app=self.app_spec)
+        return App(folder, step.name, app=self.app_spec, databases=self.databases)
 
     def start_all(self, attacks, sides):
         """Start every app the run needs at once: each start waits mostly on its own process."""
@@ -508,6 +555,7 @@ class Apps:
         for app, _, _ in self.started.values():
             if app:
                 app.stop()
+        self.databases.cleanup()
         self.scratch.cleanup()
 
 
