@@ -49,7 +49,7 @@ from .limits import account_key, address_key, rate_limited
 from .mail import send_mail
 from .models import Passkey, User, utcnow
 from .sessions import login_required, revoke_sessions, start_session
-from .two_factor import require_password, require_proof
+from .two_factor.views import require_password, require_proof
 from .validation import json_object, no_form_body, required_strings
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
