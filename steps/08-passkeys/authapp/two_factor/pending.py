@@ -8,9 +8,10 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import literal
 
 from ..browsers import read_cookie_for
+from ..digests import digest
 from ..extensions import db
 from ..models import User, utcnow
-from ..sessions import digest, end_session
+from ..sessions import end_session
 from .models import PendingLogin
 
 
