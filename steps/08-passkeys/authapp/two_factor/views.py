@@ -11,7 +11,7 @@ for the day the phone is lost.
 import json
 
 from flask import Blueprint, current_app, g, session
-from werkzeug.exceptions import Conflict, Forbidden, Unauthorized
+from werkzeug.exceptions import Conflict, Unauthorized
 
 from ..audit import log_event
 from ..browsers import remember_browser
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..limits import account_key, rate_limited
 from ..mail import send_mail
 from ..models import User
+from ..proofs import require_password, require_proof
 from ..sessions import login_required, revoke_sessions, start_session
 from ..validation import json_object, required_strings
 from . import totp
@@ -54,7 +55,8 @@ def status():
 @login_required
 def setup():
     (password,) = required_strings(json_object(), "password")
-    require_password(password)  # a session left open on a shared computer is not enough
+    # A session left open on a shared computer is not enough (proofs.py).
+    require_password(g.user, password, "password", "is not your password")
     if g.user.two_factor_enabled:
         raise Conflict("two-factor authentication is already on: turn it off first")
     secret = totp.new_secret()
@@ -171,7 +173,7 @@ def send_locked_notice(user):
 def disable():
     data = json_object()
     second_factor(data)  # this route always takes a code: a missing one is a 400, even when it is off
-    require_proof(data)
+    require_proof(g.user, data)
     if not g.user.two_factor_enabled:
         raise Conflict("two-factor authentication is already off")
     totp.turn_off(g.user)
@@ -185,25 +187,3 @@ def disable():
               "two-factor authentication on again.\n")
     return {"message": "two-factor authentication is off"}
 
-
-def require_proof(data, password_field="password"):
-    """The one proof that every change to how this account is reached or
-    recovered asks for (ASVS 5.0 V7.5.1, full re-authentication): the password
-    and, with two-factor on, a current code or a recovery code. Turning
-    two-factor off, changing the email and changing the password all call it:
-    else a thief with a session and the password could move the address and
-    the password, and the owner's phone would guard nothing."""
-    (password,) = required_strings(data, password_field)
-    factor = second_factor(data) if g.user.two_factor_enabled else None
-    require_password(password, password_field)
-    if factor and not proves_second_factor(g.user, *factor):
-        field, _ = factor
-        raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
-
-
-WRONG_PASSWORD = {"password": "is not your password", "current_password": "is not your current password"}
-
-
-def require_password(password, field="password"):
-    if not g.user.check_password(password):
-        raise FieldErrors("wrong password", {field: WRONG_PASSWORD[field]}, code=Forbidden.code)
