@@ -8,14 +8,14 @@ from sqlalchemy.exc import IntegrityError
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
-from .limits import account_key, address_key, email_key, link_account_key, rate_limited
+from .limits import account_key, address_key, email_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .passwords import nobody
 from .proofs import require_password
 from .sessions import login_required
 from .tokens import make_verify_token, read_verify_token
-from .validation import canonical_email, email_problem, json_object, required_strings
+from .validation import canonical_email, email_problem, json_object, json_string, required_strings
 
 bp = Blueprint("verification", __name__, url_prefix="/auth")
 
@@ -34,6 +34,13 @@ def send_verification_mail(user, new_email=None, really=True):
               f"Someone, hopefully you, wants to {what} the account {user.username}.\n\n"
               f"Confirm it here within {hours} hours, with the account's password:\n{link}\n\n"
               f"If it wasn't you, ignore this mail: nothing changes without this link.\n{yours}", really=really)
+
+
+def link_account_key():
+    """The account a verification link names: a link asks for its password, which
+    must get no more guesses there than at login, however many links there are."""
+    found = read_verify_token(json_string("token"))
+    return f"link-user:{found[0].id}" if found else ""
 
 
 @bp.post("/verify-email")
