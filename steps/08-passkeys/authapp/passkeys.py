@@ -48,8 +48,8 @@ from .extensions import db
 from .limits import account_key, address_key, rate_limited
 from .mail import send_mail
 from .models import Passkey, User, utcnow
+from .proofs import require_password, require_proof
 from .sessions import login_required, revoke_sessions, start_session
-from .two_factor import require_password, require_proof
 from .validation import json_object, no_form_body, required_strings
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
@@ -94,8 +94,8 @@ def register_options():
         raise Conflict(f"an account can have {len(mine)} passkeys at most: remove one first")
     # A session left open on a shared computer must not add a way in: the password
     # again and, with two-factor on, a code, since a passkey logs in without one
-    # (login_verify). The proof every such change asks for (two_factor.py).
-    require_proof(data)
+    # (login_verify). The proof every such change asks for (proofs.py).
+    require_proof(g.user, data)
     options = generate_registration_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"], rp_name=current_app.config["WEBAUTHN_RP_NAME"],
         user_name=g.user.username,
@@ -236,7 +236,7 @@ def record_use(passkey, verified):
 @login_required
 def remove(passkey_id):
     (password,) = required_strings(json_object(), "password")
-    require_password(password)
+    require_password(g.user, password, "password", "is not your password")
     passkey = db.session.scalar(db.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == g.user.id))
     if passkey is None:  # someone else's, or nobody's: the same answer
         raise NotFound("you have no passkey with this id")
