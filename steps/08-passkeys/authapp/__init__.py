@@ -21,7 +21,7 @@ def create_app(config=None, **overrides):
     "production") or a config class; None means $APP_CONFIG, default
     "development". Keyword arguments override single settings (tests use this)."""
     app = Flask(__name__, instance_relative_config=True)
-    load_config(app, config, overrides)
+    load_config(app, config, overrides, checks=passkeys.SETTING_CHECKS)
 
     db.init_app(app)
     enforce_foreign_keys(app)

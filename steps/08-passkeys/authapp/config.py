@@ -1,6 +1,5 @@
 """Settings. Defaults live in the classes; the environment overrides them."""
 import os
-import re
 from datetime import timedelta
 
 from cryptography.fernet import Fernet
@@ -108,7 +107,7 @@ class Config:
     # Setting up, confirming and turning off two-factor, together: each asks for
     # the password or a code, so a stolen session gets few guesses at either.
     TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
-    # Passkeys (WebAuthn, passkeys.py). The RP ID ("relying party") is the domain
+    # Passkeys (WebAuthn, authapp/passkeys/). The RP ID ("relying party") is the domain
     # a passkey is bound to: the browser makes and hands out passkeys only to pages
     # on that domain or below it, so a look-alike site never gets one of ours.
     # The origin is the front end's exact scheme, host and port, which the
@@ -241,8 +240,9 @@ def parsed(text, default):
     return text
 
 
-def load_config(app, config, overrides):
-    """Class defaults, then the environment, then explicit overrides."""
+def load_config(app, config, overrides, checks=None):
+    """Class defaults, then the environment, then explicit overrides. `checks`:
+    what makes a feature's settings usable, from the feature (passkeys/settings.py)."""
     if config is None:
         config = os.environ.get("APP_CONFIG", "development")
     if isinstance(config, str):
@@ -252,28 +252,30 @@ def load_config(app, config, overrides):
     app.config.from_object(config)
     app.config.update(from_environment(app.config))
     app.config.update(overrides)
-    refuse_missing_settings(app.config)
+    refuse_missing_settings(app.config, checks or {})
 
 
-def refuse_missing_settings(config):
+def refuse_missing_settings(config, checks):
     """Fail at start-up, naming every missing setting, rather than run half-configured."""
     missing = {name: why for name, why in config.get("REQUIRED_SETTINGS", {}).items()
-               if not usable(name, config.get(name), config)}
+               if not is_usable(name, config, checks)}
     if missing:
         raise RuntimeError(f"{config['CONFIG_NAME']} can't start without these environment variables:\n"
                            + "\n".join(f"  {name}: {why}" for name, why in missing.items()))
 
 
-def usable(name, value, config):
+def is_usable(name, config, checks):
+    """A feature's own setting is judged by the feature, which knows what works."""
+    if name in checks:
+        return checks[name](str(config.get(name) or "").strip(), config)
+    return usable(name, config.get(name))
+
+
+def usable(name, value):
     """Set, and for SECRET_KEY also not the development value and not short or
     repetitive enough to guess ("aaaa..." is long but no secret); for
-    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one; for the
-    passkeys, settings a browser accepts (passkeys.py)."""
+    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one."""
     value = str(value or "").strip()
-    if name == "WEBAUTHN_RP_ID":
-        return is_domain_name(value) and value != "localhost"
-    if name == "WEBAUTHN_ORIGIN":
-        return origin_fits_rp_id(value, str(config.get("WEBAUTHN_RP_ID") or ""))
     if name == "SECRET_KEY":
         return (value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
                 and len(set(value)) >= SECRET_KEY_MIN_DISTINCT)
@@ -294,20 +296,6 @@ def is_fernet_key(key):
     except ValueError:
         return False
     return True
-
-
-def is_domain_name(text):
-    """example.com, not https://example.com, example.com:443 or 192.0.2.7."""
-    labels = text.split(".")
-    return (all(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", label) for label in labels)
-            and not labels[-1].isdigit())
-
-
-def origin_fits_rp_id(origin, rp_id):
-    """WebAuthn: the page's origin must be secure (https) and its host the RP
-    ID or a subdomain of it; an origin has no path."""
-    found = re.fullmatch(r"https://([^/:]+)(:\d+)?", origin)
-    return bool(found) and (found[1] == rp_id or found[1].endswith(f".{rp_id}"))
 
 
 def allowed_origins(config):
