@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, passwords, two_factor, verification
+from . import auth, passwords, verification
 from .audit import init_audit
 from .cli import register_commands
 from .config import allowed_origins, load_config
@@ -11,6 +11,7 @@ from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
 from .security import init_security
+from .two_factor import views as two_factor
 
 # The step's folder name ("01-models"), so GET / tells you which step is running.
 STEP = Path(__file__).resolve().parent.parent.name

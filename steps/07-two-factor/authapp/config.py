@@ -2,7 +2,7 @@
 import os
 from datetime import timedelta
 
-from cryptography.fernet import Fernet
+from .two_factor import settings as two_factor_settings
 
 
 class Config:
@@ -86,14 +86,14 @@ class Config:
     # A verification link asks for the account's password: as many tries as a
     # login name gets, counted per account however many links it has.
     VERIFY_LIMIT_PER_ACCOUNT = "20 per hour"
-    # Two-factor authentication (two_factor.py, totp.py). A TOTP secret must stay
+    # Two-factor authentication (two_factor/). A TOTP secret must stay
     # readable (the server computes the codes from it), so it can't be hashed:
     # it is encrypted with this key (Fernet), which lives in the environment,
     # not in the database. A stolen copy of the database then holds no secret.
     # Several keys, comma-separated: the first encrypts, each one decrypts (to
     # change keys, put the new one first and keep the old one until every secret
     # has been set up again). This one is for your laptop only: everybody knows it.
-    TOTP_ENCRYPTION_KEY = "ZGV2LW9ubHkga2V5LCBrbm93biB0byBldmVyeWJvZHk="
+    TOTP_ENCRYPTION_KEY = two_factor_settings.DEVELOPMENT_KEY
     TOTP_ISSUER = "Flask Auth"  # the name authenticator apps show next to the codes
     TWO_FACTOR_SETUP_MAX_AGE = 10 * 60  # seconds to scan the QR code and confirm it with a code
     # After the right password, a login waits this long for the code.
@@ -227,31 +227,21 @@ def refuse_missing_settings(config):
                            + "\n".join(f"  {name}: {why}" for name, why in missing.items()))
 
 
+# A feature's setting that needs more than a value: the feature says what will do.
+FEATURE_CHECKS = {"TOTP_ENCRYPTION_KEY": two_factor_settings.usable_encryption_keys}
+
+
 def usable(name, value):
     """Set, and for SECRET_KEY also not the development value and not short or
-    repetitive enough to guess ("aaaa..." is long but no secret); for
-    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one."""
+    repetitive enough to guess ("aaaa..." is long but no secret); for a
+    feature's setting, what its FEATURE_CHECKS function accepts."""
     value = str(value or "").strip()
     if name == "SECRET_KEY":
         return (value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
                 and len(set(value)) >= SECRET_KEY_MIN_DISTINCT)
-    if name == "TOTP_ENCRYPTION_KEY":
-        keys = encryption_keys(value)
-        return bool(keys) and Config.TOTP_ENCRYPTION_KEY not in keys and all(map(is_fernet_key, keys))
+    if name in FEATURE_CHECKS:
+        return FEATURE_CHECKS[name](value)
     return bool(value)
-
-
-def encryption_keys(value):
-    """TOTP_ENCRYPTION_KEY as a list: "new,old" gives ["new", "old"]."""
-    return [key.strip() for key in (value or "").split(",") if key.strip()]
-
-
-def is_fernet_key(key):
-    try:
-        Fernet(key)  # 32 random bytes in URL-safe base64
-    except ValueError:
-        return False
-    return True
 
 
 def allowed_origins(config):

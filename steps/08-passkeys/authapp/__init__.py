@@ -3,14 +3,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, passkeys, passwords, two_factor, verification
+from . import auth, passwords, verification
 from .audit import init_audit
 from .cli import register_commands
 from .config import allowed_origins, load_config
 from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
+from .passkeys import views as passkeys
 from .security import init_security
+from .two_factor import views as two_factor
 
 # The step's folder name ("01-models"), so GET / tells you which step is running.
 STEP = Path(__file__).resolve().parent.parent.name
@@ -21,7 +23,7 @@ def create_app(config=None, **overrides):
     "production") or a config class; None means $APP_CONFIG, default
     "development". Keyword arguments override single settings (tests use this)."""
     app = Flask(__name__, instance_relative_config=True)
-    load_config(app, config, overrides, checks=passkeys.SETTING_CHECKS)
+    load_config(app, config, overrides)
 
     db.init_app(app)
     enforce_foreign_keys(app)

@@ -44,13 +44,13 @@ class User(db.Model):
     # older than this step were set to True by migration 0004 (see there).
     email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Two-factor authentication (totp.py): the TOTP secret, encrypted, or None
+    # Two-factor authentication (two_factor/totp.py): the TOTP secret, encrypted, or None
     # while two-factor is off; and the time step of the last code accepted, so
     # that no code works twice.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     # Wrong second factors in a row at login; at 100 the second factor is locked
-    # until a password reset (two_factor.py).
+    # until a password reset (two_factor/views.py).
     second_factor_failures: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @validates("username", "email")
@@ -160,25 +160,3 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(lazy="joined")  # one query brings the session and its user
-
-
-class PendingLogin(db.Model):
-    """A login that has passed the password and waits for the second factor. It is
-    no session: /auth/me doesn't know it. The browser's cookie holds a random
-    token, this table its SHA-256, as for sessions."""
-    __tablename__ = "pending_logins"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the token
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(lazy="joined")
-
-
-class RecoveryCode(db.Model):
-    """One unused recovery code, as its SHA-256 (recovery_codes.py says why a fast
-    hash is enough here). A used code is deleted."""
-    __tablename__ = "recovery_codes"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -4,7 +4,6 @@ from functools import partial
 
 from flask import Blueprint, current_app, g
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Forbidden
 
 from .audit import log_event
 from .errors import FieldErrors
@@ -13,9 +12,9 @@ from .limits import account_key, address_key, email_key, link_account_key, rate_
 from .mail import send_mail
 from .models import User
 from .passwords import nobody
+from .proofs import require_password, require_proof
 from .sessions import login_required
 from .tokens import make_verify_token, read_verify_token
-from .two_factor import require_proof
 from .validation import canonical_email, email_problem, json_object, required_strings
 
 bp = Blueprint("verification", __name__, url_prefix="/auth")
@@ -49,8 +48,7 @@ def verify_email():
     user, old_email, new_email = found
     # The link proves the mailbox, the password whose account it is: else the owner
     # of an address someone else registered would verify their account.
-    if not user.check_password(password):
-        raise FieldErrors("wrong password", {"password": "is not the password of this account"}, code=Forbidden.code)
+    require_password(user, password, "password", "is not the password of this account")
     try:
         proven = user.prove_email(old_email, new_email, password)
         db.session.commit()
@@ -92,7 +90,7 @@ def resend_verification():
 def change_email():
     data = json_object()
     _, new_email = required_strings(data, "password", "new_email")
-    require_proof(data)  # with two-factor on, a code too: reset links follow the address (two_factor.py)
+    require_proof(g.user, data)  # with two-factor on, a code too: reset links follow the address
     if problem := email_problem(new_email):
         raise FieldErrors("some fields are invalid", {"new_email": problem})
     new_email = canonical_email(new_email)

@@ -2,9 +2,9 @@
 guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
-from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
+from authapp.two_factor import views
 from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -62,7 +62,7 @@ def test_simultaneous_guesses_cannot_outrun_the_limit(app, secret, monkeypatch):
     # each waits until five are there: counted on arrival, the other three never
     # get in; counted any later, all eight would.
     cookie = log_in(app.test_client()).get_cookie("session").value
-    held_at_a_barrier(monkeypatch, two_factor, "proves_second_factor", 5)
+    held_at_a_barrier(monkeypatch, views, "proves_second_factor", 5)
 
     def from_a_copy_of_the_browser():
         copy = app.test_client()
@@ -172,7 +172,7 @@ def test_after_100_wrong_codes_in_a_row_the_right_one_fails_and_the_owner_is_tol
     assert [guess(attacker) for _ in range(100)] == [401] * 100
     response = attacker.post("/auth/login/2fa", json={"code": clock.code(secret, 1)})
     assert response.status_code == 401
-    assert response.get_json() == {"error": two_factor.LOCKED}
+    assert response.get_json() == {"error": views.LOCKED}
     assert [message["Subject"] for message in inbox.messages[-1:]] == ["Your second factor is locked"]
     assert inbox.messages[-1]["To"] == "alice@example.com"
 

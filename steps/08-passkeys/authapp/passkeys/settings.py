@@ -1,18 +1,17 @@
-"""The passkey settings production must have, and what makes them usable.
-config.py lists them (WEBAUTHN_RP_ID, WEBAUTHN_ORIGIN, with their defaults
-for localhost); create_app() hands these checks to it, so that production
-refuses to start, naming every bad setting at once, rather than run with
-passkeys no browser would make."""
+"""The passkeys' check of their production settings. config.py refuses to
+start production without a usable WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN and asks
+this module what usable means (FEATURE_CHECKS there): settings a browser
+accepts, or every passkey ceremony would fail."""
 import re
 
 
-def is_usable_rp_id(value, config):
+def usable_rp_id(value, config):
     """A domain name of ours: never localhost, which would bind every passkey
     to "localhost" and make it work nowhere else."""
     return is_domain_name(value) and value != "localhost"
 
 
-def is_usable_origin(value, config):
+def usable_origin(value, config):
     return origin_fits_rp_id(value, str(config.get("WEBAUTHN_RP_ID") or ""))
 
 
@@ -28,6 +27,3 @@ def origin_fits_rp_id(origin, rp_id):
     ID or a subdomain of it; an origin has no path."""
     found = re.fullmatch(r"https://([^/:]+)(:\d+)?", origin)
     return bool(found) and (found[1] == rp_id or found[1].endswith(f".{rp_id}"))
-
-
-SETTING_CHECKS = {"WEBAUTHN_RP_ID": is_usable_rp_id, "WEBAUTHN_ORIGIN": is_usable_origin}

@@ -7,7 +7,7 @@ the answers: their binary formats, the signature, the origin and the RP ID.
     POST   /auth/passkeys/login/options                            options for navigator.credentials.get()
     POST   /auth/passkeys/login/verify      what get() answered      200 {"user"}, and a session
     GET    /auth/passkeys                                          this account's passkeys
-    DELETE /auth/passkeys/<id>              {"password"}           204
+    DELETE /auth/passkeys/<id>              {"password"}           204 (with two-factor on, a code too)
 """
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import IntegrityError
@@ -40,9 +40,9 @@ from ..extensions import db
 from ..limits import account_key, address_key, rate_limited
 from ..mail import send_mail
 from ..models import User, utcnow
+from ..proofs import require_proof
 from ..sessions import login_required, revoke_sessions, start_session
-from ..two_factor import require_password, require_proof
-from ..validation import json_object, no_form_body, required_strings
+from ..validation import json_object, no_form_body
 from .answers import expected, made_on_our_page, read_answer, refused
 from .ceremonies import start_ceremony, take_ceremony
 from .models import Passkey
@@ -89,8 +89,8 @@ def register_options():
         raise Conflict(f"an account can have {len(mine)} passkeys at most: remove one first")
     # A session left open on a shared computer must not add a way in: the password
     # again and, with two-factor on, a code, since a passkey logs in without one
-    # (login_verify). The proof every such change asks for (two_factor.py).
-    require_proof(data)
+    # (login_verify). The proof every such change asks for (proofs.py).
+    require_proof(g.user, data)
     options = generate_registration_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"], rp_name=current_app.config["WEBAUTHN_RP_NAME"],
         user_name=g.user.username,
@@ -230,8 +230,9 @@ def record_use(passkey, verified):
 @passkey_change_limit
 @login_required
 def remove(passkey_id):
-    (password,) = required_strings(json_object(), "password")
-    require_password(password)
+    # The whole proof, as for adding one: removing ends every other session, the
+    # owner's too, and takes away a way in that can't be phished.
+    require_proof(g.user, json_object())
     passkey = db.session.scalar(db.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == g.user.id))
     if passkey is None:  # someone else's, or nobody's: the same answer
         raise NotFound("you have no passkey with this id")
