@@ -80,8 +80,10 @@ def test_the_owners_known_browser_gets_in_while_the_account_is_locked(app, clien
         attacker = log_in(app.test_client(), f"198.51.100.{number}")
         for _ in range(4):
             guess(attacker, address=f"198.51.100.{number}")
+    stranger = log_in(app.test_client(), "198.51.100.9")
+    assert guess(stranger, clock.code(secret, 1), "198.51.100.9") == 429  # the account's guesses are gone...
     log_in(client)
-    assert guess(client, clock.code(secret, 1)) == 200
+    assert guess(client, clock.code(secret, 1)) == 200  # ...not her browser's
 
 
 def test_a_known_browser_has_ten_guesses_an_hour_of_its_own(app, client, secret, clock):
@@ -198,6 +200,7 @@ def test_a_password_reset_unlocks_the_second_factor(app, client, secret, clock, 
     """The owner locked out by someone's 100 guesses resets her password (the old
     one is what they had) and logs in with her code again."""
     failures_in_a_row(app, 100)
+    assert guess(log_in(client), clock.code(secret, 1)) == 401  # locked: even her right code fails
     client.post("/auth/forgot-password", json={"email": "alice@example.com"})
     token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
     assert client.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"}
