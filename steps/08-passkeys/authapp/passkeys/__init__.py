@@ -12,5 +12,5 @@ about its settings.
     models.py      its tables: passkeys and passkey_challenges
     settings.py    what production needs: a usable WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN
 
-This file imports nothing, as two_factor/__init__.py says why.
+This file imports nothing, for the reason two_factor/__init__.py gives.
 """
