@@ -87,15 +87,18 @@ async function listPasskeys(form) {
   showMessage(form, answer.body.passkeys.length ? "Your passkeys:" : "No passkeys yet.");
 }
 
-// A Remove button in the list: the password typed above re-authenticates.
+// A Remove button in the list: the password typed above re-authenticates
+// (with two-factor on, the code too, as for adding one).
 document.getElementById("passkey-list").addEventListener("click", async (event) => {
   const id = event.target.dataset.passkey;
   if (!id) return;
   const form = document.getElementById("add-passkey");
   clearErrors(form);
   try {
-    const answer = await callApi("DELETE", `/auth/passkeys/${id}`, { password: form.elements.password.value });
-    if (!answer.ok) return showErrors(form, answer.body);
+    const code = form.elements.code.value.trim();
+    const answer = await callApi("DELETE", `/auth/passkeys/${id}`,
+                                 { password: form.elements.password.value, ...(code ? secondFactor(code) : {}) });
+    if (!answer.ok) return showSecondFactorErrors(form, answer.body);
     form.reset();
     await listPasskeys(form);
     showMessage(form, "Passkey removed: it logs in no more, and your other sessions have ended.");

@@ -89,7 +89,7 @@ PART = re.compile(r"<[^>]*>")
 def app_routes(step):
     """{(method, path)} the step's app declares, <parts> as <...>."""
     found = set()
-    for path in sorted((step / "authapp").glob("*.py")):
+    for path in sorted((step / "authapp").rglob("*.py")):  # from step 07, a feature's routes are in its folder
         text = path.read_text(encoding="utf-8")
         prefix = PREFIX.search(text)
         for method, route in ROUTE.findall(text):

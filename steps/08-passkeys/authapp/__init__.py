@@ -3,13 +3,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, passkeys, passwords, verification
+from . import auth, passwords, verification
 from .audit import init_audit
 from .cli import register_commands
 from .config import allowed_origins, load_config
 from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
+from .passkeys import views as passkeys
 from .security import init_security
 from .two_factor import views as two_factor
 

@@ -8,8 +8,9 @@ from cryptography.fernet import Fernet
 DEVELOPMENT_KEY = "ZGV2LW9ubHkga2V5LCBrbm93biB0byBldmVyeWJvZHk="
 
 
-def usable_encryption_keys(value):
-    """Fernet keys, none of them the development one."""
+def usable_encryption_keys(value, config):
+    """Fernet keys, none of them the development one. (`config`, the other
+    settings, is there for checks that compare two, as the passkeys' do.)"""
     keys = encryption_keys(value)
     return bool(keys) and DEVELOPMENT_KEY not in keys and all(map(is_fernet_key, keys))
 
