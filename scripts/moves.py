@@ -7,6 +7,10 @@
     ... edit, commit, `git rebase -i`, split a commit in two (git reset HEAD^, then commit in parts) ...
     python scripts/moves.py save 05    the commits after the first become the move patches again,
                                        and the final state must equal steps/05-hardening
+    python scripts/moves.py rebase 05 --from REV
+                                       the previous step changed since REV (a commit where the moves
+                                       still applied): git rebases the moves onto today's step 04
+                                       (a three-way merge, so shifted lines are no trouble), then saves
 
 A commit's subject is the move's title. Its file name (the slug) is kept from
 the move of the same title, or given by a line `Slug: known-browsers` in the
@@ -17,6 +21,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,17 +149,68 @@ def split(step, force=False):
                        moves.lesson_texts(step))
 
 
+def rebase(step, since):
+    """Replay the moves, as they applied at `since`, onto today's previous step, and save them."""
+    with tempfile.TemporaryDirectory() as folder:
+        old_root = Path(folder) / "old"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old_root), since], check=True)
+        try:
+            old_step = old_root / "steps" / step.name
+            commits = replay(Path(folder) / "replay", moves.start_texts(old_step, old_root),
+                             moves.moves(old_step, old_root), moves.start_texts(step))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old_root)], check=True)
+    repo = BUILD / step.name
+    if repo.exists():
+        shutil.rmtree(repo)
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "moves")
+    for message, texts in commits:
+        replace_files(repo, texts)
+        commit(repo, message, allow_empty=True)
+    return save(step)
+
+
+def replay(repo, old_start, old_moves, new_start):
+    """[(message, texts)]: the new start, then each move rebased onto it by git."""
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "moves")
+    replace_files(repo, old_start)
+    commit(repo, "Start", allow_empty=True)
+    git(repo, "tag", "old-start")
+    texts = old_start
+    for each in old_moves:
+        texts = patches.apply_to_texts(each.file_patches, texts, each.path.name)
+        replace_files(repo, texts)
+        commit(repo, f"{each.title}\n\nSlug: {each.slug}")
+    git(repo, "checkout", "-q", "-b", "new", "old-start")
+    replace_files(repo, new_start)
+    commit(repo, "Start", allow_empty=True)
+    result = subprocess.run(["git", *GIT_USER, "-C", str(repo), "rebase", "-q", "--onto", "new", "old-start",
+                             "moves"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"The moves don't rebase cleanly onto today's previous step:\n{result.stdout}"
+                         f"{result.stderr}\nResolve by hand: python scripts/moves.py edit --force, and fix.")
+    chain = git(repo, "rev-list", "--reverse", "new~1..moves").split()
+    return [(git(repo, "log", "-1", "--format=%B", sha), texts_at(repo, sha)) for sha in chain]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["edit", "save", "split"])
+    parser.add_argument("action", choices=["edit", "save", "split", "rebase"])
     parser.add_argument("step", help="3, 03 or 03-sessions")
     parser.add_argument("--force", action="store_true")
+    parser.add_argument("--from", dest="since", help="rebase: a commit where the moves still applied")
     args = parser.parse_args(argv)
     step = steps.find_step(args.step)
     if args.action == "edit":
         return edit(step, args.force)
     if args.action == "save":
         return save(step)
+    if args.action == "rebase":
+        if not args.since:
+            raise SystemExit("rebase needs --from REV: a commit where the moves still applied")
+        return rebase(step, args.since)
     return split(step, args.force)
 
 
