@@ -1,0 +1,65 @@
+"""Migration 0005 on a database from before it: old accounts have
+two-factor off and log in with their password as before, and no id is reused.
+(test_migration_0004.py keeps step 06's revision checked.)"""
+import logging.config
+from pathlib import Path
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+import authapp
+from authapp.extensions import db
+from authapp.models import User, add_user, hash_password
+from conftest import PASSWORD
+
+# Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
+pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+MIGRATIONS = str(Path(authapp.__file__).resolve().parent.parent / "migrations")
+
+
+@pytest.fixture
+def step_06_database(app, monkeypatch):
+    """The test database as step 06 leaves it (migrations 0001-0004), with one verified account."""
+    # env.py sets up logging for the command line; in this process that would
+    # switch off the app's own loggers for every later test.
+    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
+    with app.app_context():
+        db.drop_all()
+        upgrade(directory=MIGRATIONS, revision="0004")
+        db.session.execute(text("INSERT INTO users (username, email, password_hash, created_at, email_verified) "
+                                "VALUES ('old', 'old@example.com', :hash, '2026-01-01', :yes)"),
+                           {"hash": hash_password(PASSWORD), "yes": True})
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+
+
+def test_accounts_from_before_have_two_factor_off_and_log_in_as_before(step_06_database, client):
+    with step_06_database.app_context():
+        upgrade(directory=MIGRATIONS, revision="0005")
+    response = client.post("/auth/login", json={"username": "old", "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.get_json()["user"]["username"] == "old"
+    assert client.get("/auth/2fa").get_json() == {"enabled": False, "recovery_codes_left": 0}
+
+
+def test_the_upgrade_keeps_ids_from_being_reused(step_06_database):
+    # A batch migration would rebuild the users table on SQLite, and lose
+    # AUTOINCREMENT: the next account would get the deleted one's id.
+    with step_06_database.app_context():
+        upgrade(directory=MIGRATIONS, revision="0005")
+        db.session.execute(db.delete(User))
+        db.session.commit()
+        assert add_user("new", "new@example.com", PASSWORD).id == 2
+
+
+def test_the_downgrade_removes_what_the_upgrade_added(step_06_database):
+    with step_06_database.app_context():
+        upgrade(directory=MIGRATIONS, revision="0005")
+        downgrade(directory=MIGRATIONS, revision="0004")
+        tables = inspect(db.engine)
+        assert not {"recovery_codes", "pending_logins"} & set(tables.get_table_names())
+        assert not {"totp_secret", "totp_last_step"} & {column["name"] for column in tables.get_columns("users")}

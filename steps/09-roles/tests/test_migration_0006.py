@@ -1,0 +1,70 @@
+"""Migration 0006 on a database from before it: old accounts have no
+passkey and log in with their password as before; no id is reused.
+(test_migration_0004.py and test_migration_0005.py keep steps 06 and 07's
+revisions checked.)"""
+import logging.config
+from pathlib import Path
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+import authapp
+from authapp.extensions import db
+from authapp.models import User, add_user, hash_password
+from conftest import PASSWORD, SoftwareAuthenticator, add_passkey
+
+# Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
+pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
+MIGRATIONS = str(Path(authapp.__file__).resolve().parent.parent / "migrations")
+
+
+@pytest.fixture
+def step_07_database(app, monkeypatch):
+    """The test database as step 07 leaves it (migrations 0001-0005), with one verified account."""
+    # env.py sets up logging for the command line; in this process that would
+    # switch off the app's own loggers for every later test.
+    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
+    with app.app_context():
+        db.drop_all()
+        upgrade(directory=MIGRATIONS, revision="0005")
+        db.session.execute(text("INSERT INTO users (username, email, password_hash, created_at, email_verified) "
+                                "VALUES ('old', 'old@example.com', :hash, '2026-01-01', :yes)"),
+                           {"hash": hash_password(PASSWORD), "yes": True})
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+
+
+def test_accounts_from_before_have_no_passkeys_and_log_in_as_before(step_07_database, client):
+    with step_07_database.app_context():
+        upgrade(directory=MIGRATIONS, revision="0006")
+    response = client.post("/auth/login", json={"username": "old", "password": PASSWORD})
+    assert response.get_json()["user"]["username"] == "old"
+    assert client.get("/auth/passkeys").get_json() == {"passkeys": []}
+    assert add_passkey(client, SoftwareAuthenticator(), password=PASSWORD).status_code == 201
+
+
+def test_the_passkey_migration_leaves_the_users_table_alone(step_07_database):
+    # Two new tables only: no batch rebuild of users, which would lose AUTOINCREMENT on SQLite.
+    with step_07_database.app_context():
+        before = users_columns()
+        upgrade(directory=MIGRATIONS, revision="0006")
+        assert users_columns() == before
+        db.session.execute(db.delete(User))
+        db.session.commit()
+        assert add_user("new", "new@example.com", PASSWORD).id == 2
+
+
+def users_columns():
+    columns = inspect(db.engine).get_columns("users")
+    return [(column["name"], str(column["type"]), column["nullable"]) for column in columns]
+
+
+def test_the_passkey_downgrade_removes_its_tables(step_07_database):
+    with step_07_database.app_context():
+        upgrade(directory=MIGRATIONS, revision="0006")
+        downgrade(directory=MIGRATIONS, revision="0005")
+        assert not {"passkeys", "passkey_challenges"} & set(inspect(db.engine).get_table_names())
