@@ -3,7 +3,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth, passkeys, passwords, two_factor, verification
+from . import admin, auth, notes, passkeys, passwords, sudo, two_factor, verification
+from .access import init_access, public
 from .audit import init_audit
 from .cli import register_commands
 from .config import allowed_origins, load_config
@@ -20,7 +21,9 @@ def create_app(config=None, **overrides):
     """Build the app. `config` is a name ("development", "testing",
     "production") or a config class; None means $APP_CONFIG, default
     "development". Keyword arguments override single settings (tests use this)."""
-    app = Flask(__name__, instance_relative_config=True)
+    # No static folder: a JSON API serves no files, and a route it doesn't need
+    # would be one more to declare a rule for (access.py).
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     load_config(app, config, overrides)
 
     db.init_app(app)
@@ -32,6 +35,7 @@ def create_app(config=None, **overrides):
     init_security(app)
     init_limits(app)
     init_audit(app)
+    init_access(app)
 
     register_error_handlers(app)
     register_commands(app)
@@ -40,9 +44,13 @@ def create_app(config=None, **overrides):
     app.register_blueprint(verification.bp)
     app.register_blueprint(two_factor.bp)
     app.register_blueprint(passkeys.bp)
+    app.register_blueprint(sudo.bp)
+    app.register_blueprint(notes.bp)
+    app.register_blueprint(admin.bp)
     app.add_url_rule("/", view_func=status)
     return app
 
 
+@public
 def status():
     return {"status": "ok", "step": STEP}

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, g
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.security import generate_password_hash
 
+from .access import public
 from .audit import log_event
 from .browsers import known_browser, remember_browser
 from .errors import FieldErrors
@@ -19,6 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.post("/register")
+@public
 @rate_limited("REGISTER_LIMIT_PER_ADDRESS", "too many registrations from your address", by=address_key)
 def register():
     username, email, password = required_strings(json_object(), "username", "email", "password")
@@ -33,6 +35,7 @@ def register():
 
 
 @bp.post("/login")
+@public
 @rate_limited("LOGIN_LIMIT_PER_ADDRESS", "too many logins from your address", by=address_key, exempt_when=known_browser)
 @rate_limited("LOGIN_LIMIT_PER_NAME", "too many logins with this name", by=name_key, exempt_when=known_browser)
 @rate_limited("LOGIN_LIMIT_PER_KNOWN_BROWSER", "too many logins from this browser", by=browser_key,
@@ -47,6 +50,9 @@ def login():
         log_event("login_failed", identifier=identifier)
         # One answer for "no such user" and "wrong password": no hint for an attacker.
         raise Unauthorized("invalid credentials")
+    if user.disabled_at is not None:  # told only to someone who knows the password, as below
+        log_event("login_disabled", user=user)
+        raise Forbidden("account disabled")
     if not user.email_verified:
         # Told only to someone who knows the password. No session, no known browser.
         log_event("login_unverified", user=user)
@@ -69,6 +75,7 @@ def login():
 
 
 @bp.post("/logout")
+@public
 def logout():
     no_form_body()  # a page on another site could post a form here
     if record := current_session():

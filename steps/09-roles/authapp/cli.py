@@ -4,6 +4,7 @@ from flask.cli import with_appcontext
 
 from .errors import FieldErrors
 from .models import AlreadyTaken, add_user
+from .roles.cli import grant_role, revoke_role
 from .validation import check_registration
 from .verification import send_verification_mail
 
@@ -29,3 +30,5 @@ def create_user(username, email):
 
 def register_commands(app):
     app.cli.add_command(create_user)
+    app.cli.add_command(grant_role)
+    app.cli.add_command(revoke_role)

@@ -52,6 +52,8 @@ class User(db.Model):
     # Wrong second factors in a row at login; at 100 the second factor is locked
     # until a password reset (two_factor.py).
     second_factor_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set by an admin (admin/): no login, and every session refused, until enabled.
+    disabled_at: Mapped[datetime | None]
 
     @validates("username", "email")
     def normalize(self, key, value):
@@ -98,8 +100,9 @@ class User(db.Model):
 
     def to_dict(self):
         """The public view of a user: never the hash."""
+        from .roles import roles_of  # here, not at the top: roles/ imports this module
         return {"id": self.id, "username": self.username, "email": self.email,
-                "email_verified": self.email_verified}
+                "email_verified": self.email_verified, "roles": roles_of(self)}
 
 
 def login_name(text):
@@ -158,6 +161,8 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its owner last proved who she is: the login, or /auth/reauthenticate (sudo.py).
+    proved_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")  # one query brings the session and its user
 

@@ -40,6 +40,7 @@ from webauthn.helpers.structs import (
 )
 from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 
+from .access import public
 from .audit import log_event
 from .browsers import remember_browser
 from .ceremonies import start_ceremony, take_ceremony
@@ -171,6 +172,7 @@ def check_what_py_webauthn_leaves_to_us(credential, verified):
 
 
 @bp.post("/login/options")
+@public
 @passkey_login_limit
 def login_options():
     no_form_body()  # a page on another site could post a form here
@@ -183,6 +185,7 @@ def login_options():
 
 
 @bp.post("/login/verify")
+@public
 @passkey_login_limit
 def login_verify():
     credential = read_answer(parse_authentication_credential_json)
@@ -205,6 +208,9 @@ def login_verify():
     if (verified.credential_device_type == CredentialDeviceType.MULTI_DEVICE) != passkey.backup_eligible:
         # WebAuthn: whether a credential may be backed up is fixed for its life.
         raise refused("its backup eligibility changed since it was added", Unauthorized, user)
+    if user.disabled_at is not None:  # the password's rule too (auth.py)
+        log_event("login_disabled", user=user)
+        raise Forbidden("account disabled")
     if not user.email_verified:  # the password's rule (auth.py), told only to the passkey's holder
         log_event("login_unverified", user=user)
         raise Forbidden("email not verified")

@@ -1,6 +1,7 @@
 """Forgot, reset and change password."""
 from flask import Blueprint, current_app, g
 
+from .access import public
 from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
@@ -19,6 +20,7 @@ FORGOT_ANSWER = {"message": "if that email is registered, a reset link is on its
 
 
 @bp.post("/forgot-password")
+@public
 @rate_limited("FORGOT_LIMIT_PER_ADDRESS", "too many reset requests from your address", by=address_key)
 @rate_limited("FORGOT_LIMIT_PER_EMAIL", "too many reset requests for this email", by=email_key)
 def forgot_password():
@@ -50,6 +52,7 @@ def send_reset_mail(user, really=True):
 
 
 @bp.post("/reset-password")
+@public
 def reset_password():
     token, password = required_strings(json_object(), "token", "password")
     user = user_for_reset_token(token)

@@ -42,11 +42,11 @@ def add_session_row(session_id, user, only_while):
     the insert. FOR SHARE (PostgreSQL; SQLite writes one at a time anyway) waits
     for a change that is being written, then judges the changed row."""
     now = utcnow()
-    row = (db.select(literal(session_id), User.id, literal(now), literal(now))
-           .where(User.id == user.id, true() if only_while is None else only_while)
+    row = (db.select(literal(session_id), User.id, literal(now), literal(now), literal(now))
+           .where(User.id == user.id, User.disabled_at.is_(None), true() if only_while is None else only_while)
            .with_for_update(read=True))
     added = db.session.execute(db.insert(UserSession).from_select(
-        ["id", "user_id", "created_at", "last_seen_at"], row).returning(UserSession.id))
+        ["id", "user_id", "created_at", "last_seen_at", "proved_at"], row).returning(UserSession.id))
     return added.first() is not None  # RETURNING, since not every driver counts an INSERT ... SELECT
 
 
@@ -82,6 +82,8 @@ def current_session():
     record = session_record()
     if record is None or record.user is None:  # no such session, or its user is gone
         return None
+    if record.user.disabled_at is not None:  # an admin disabled the account (admin/)
+        return None
     now = utcnow()
     idle_limit = current_app.config["SESSION_IDLE_TIMEOUT"]
     absolute_limit = current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
@@ -106,7 +108,7 @@ def start_pending_login(user, only_while):
     db.session.execute(db.delete(PendingLogin).where(PendingLogin.created_at < utcnow() - max_age))
     token = secrets.token_urlsafe(32)
     row = (db.select(literal(digest(token)), User.id, literal(utcnow()))
-           .where(User.id == user.id, only_while).with_for_update(read=True))
+           .where(User.id == user.id, User.disabled_at.is_(None), only_while).with_for_update(read=True))
     added = db.session.execute(db.insert(PendingLogin).from_select(["id", "user_id", "created_at"], row)
                                .returning(PendingLogin.id))
     if added.first() is None:
@@ -144,4 +146,5 @@ def login_required(view):
             raise Unauthorized("login required")
         g.session, g.user = record, record.user
         return view(*args, **kwargs)
+    wrapper.access_rule = "login required"  # deny by default (access.py)
     return wrapper

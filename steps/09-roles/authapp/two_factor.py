@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, session
 from werkzeug.exceptions import Conflict, Forbidden, Unauthorized
 
 from . import totp
+from .access import public
 from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
@@ -90,6 +91,7 @@ def secret_being_set_up():
 
 
 @bp.post("/login/2fa")
+@public
 # Per password entry, and per account as for passwords, with the known browsers'
 # own allowance (no lockout by someone who has only the password), which all of
 # the account's known browsers share.

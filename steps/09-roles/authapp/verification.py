@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, g
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden
 
+from .access import public
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
@@ -38,6 +39,7 @@ def send_verification_mail(user, new_email=None, really=True):
 
 
 @bp.post("/verify-email")
+@public
 # A link asks for its account's password: few guesses at it. A forged link costs no hash: the view says 400.
 @rate_limited("VERIFY_LIMIT_PER_ACCOUNT", "too many tries for this account", by=link_account_key,
               exempt_when=lambda: not link_account_key())
@@ -68,6 +70,7 @@ def verify_email():
 
 
 @bp.post("/resend-verification")
+@public
 @rate_limited("RESEND_LIMIT_PER_ADDRESS", "too many verification requests from your address", by=address_key)
 @rate_limited("RESEND_LIMIT_PER_EMAIL", "too many verification requests for this email", by=email_key)
 def resend_verification():

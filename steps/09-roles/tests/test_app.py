@@ -2,6 +2,7 @@
 import pytest
 
 from authapp import STEP, create_app
+from authapp.access import public
 from authapp.config import ProductionConfig, TestingConfig
 from conftest import PRODUCTION
 
@@ -72,6 +73,7 @@ def test_405_is_json_and_keeps_the_allow_header(client):
 
 def test_an_unexpected_exception_is_a_json_500_without_details(app):
     @app.get("/boom")
+    @public  # from step 09 every view declares who may call it (access.py)
     def boom():
         raise RuntimeError("secret internal detail")
 
@@ -84,6 +86,7 @@ def test_an_unexpected_exception_is_a_json_500_without_details(app):
 
 def test_any_http_exception_is_json(app):
     @app.get("/teapot")
+    @public
     def teapot():
         from flask import abort
         abort(418)

@@ -41,7 +41,7 @@ def test_unknown_user_still_costs_a_full_password_check(client, app, monkeypatch
 def test_login_does_not_return_the_hash(client, alice):
     response = client.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     assert response.status_code == 200
-    assert set(response.get_json()["user"]) == {"id", "username", "email", "email_verified"}
+    assert set(response.get_json()["user"]) == {"id", "username", "email", "email_verified", "roles"}
     assert "scrypt" not in response.get_data(as_text=True)
 
 

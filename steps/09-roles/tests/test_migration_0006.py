@@ -41,6 +41,7 @@ def step_07_database(app, monkeypatch):
 def test_accounts_from_before_have_no_passkeys_and_log_in_as_before(step_07_database, client):
     with step_07_database.app_context():
         upgrade(directory=MIGRATIONS, revision="0006")
+        upgrade(directory=MIGRATIONS)  # and the later ones, which today's model reads
     response = client.post("/auth/login", json={"username": "old", "password": PASSWORD})
     assert response.get_json()["user"]["username"] == "old"
     assert client.get("/auth/passkeys").get_json() == {"passkeys": []}
@@ -53,6 +54,7 @@ def test_the_passkey_migration_leaves_the_users_table_alone(step_07_database):
         before = users_columns()
         upgrade(directory=MIGRATIONS, revision="0006")
         assert users_columns() == before
+        upgrade(directory=MIGRATIONS)  # and the later ones, which today's model reads
         db.session.execute(db.delete(User))
         db.session.commit()
         assert add_user("new", "new@example.com", PASSWORD).id == 2

@@ -64,7 +64,7 @@ def test_username_and_email_are_unique_whatever_the_case(app, other):
 def test_to_dict_never_contains_the_hash(app):
     with app.app_context():
         public = make_user().to_dict()
-        assert set(public) == {"id", "username", "email", "email_verified"}
+        assert set(public) == {"id", "username", "email", "email_verified", "roles"}
         assert "hash" not in str(public) and "scrypt" not in str(public)
 
 

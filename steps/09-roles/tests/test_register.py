@@ -17,7 +17,8 @@ def test_register_creates_a_user(client, app):
     response = register(client)
     assert response.status_code == 201
     user = response.get_json()["user"]
-    assert user == {"id": user["id"], "username": "alice", "email": "alice@example.com", "email_verified": False}
+    assert user == {"id": user["id"], "username": "alice", "email": "alice@example.com", "email_verified": False,
+                    "roles": []}
     with app.app_context():
         assert db.session.get(User, user["id"]).check_password(GOOD["password"])
 

@@ -75,7 +75,7 @@ def test_the_mailed_link_verifies_the_address_and_then_login_works(plain_client,
     response = verify(plain_client, mailed_token(inbox))
     assert response.status_code == 200
     assert response.get_json()["user"] == {"id": 1, "username": "alice", "email": "alice@example.com",
-                                            "email_verified": True}
+                                            "email_verified": True, "roles": []}
     assert plain_client.get("/auth/me").status_code == 401  # the link proves a mailbox; it is no login
     assert login(plain_client).status_code == 200
 

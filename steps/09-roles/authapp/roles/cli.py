@@ -1,0 +1,51 @@
+"""`flask grant-role NAME ROLE` and `flask revoke-role NAME ROLE`: the only
+ways to change a role. No request body can (there is no route for it), so
+becoming an admin takes a shell on the server, not a clever JSON field."""
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from ..models import find_user
+from . import PERMISSIONS, UserRole
+
+
+def user_and_role(name, role):
+    user = find_user(name)
+    if user is None:
+        raise click.ClickException(f"no user called {name!r}")
+    if role not in PERMISSIONS:
+        raise click.ClickException(f"no role called {role!r}: the roles are {', '.join(sorted(PERMISSIONS))}")
+    return user
+
+
+@click.command("grant-role")
+@click.argument("name")
+@click.argument("role")
+@with_appcontext
+def grant_role(name, role):
+    """Give the user NAME (a username or email) the role ROLE."""
+    user = user_and_role(name, role)
+    if db.session.get(UserRole, (user.id, role)) is None:
+        db.session.add(UserRole(user_id=user.id, role=role))
+        db.session.commit()
+    click.echo(f"{user.username} has the role {role}")
+
+
+@click.command("revoke-role")
+@click.argument("name")
+@click.argument("role")
+@with_appcontext
+def revoke_role(name, role):
+    """Take the role ROLE from the user NAME. The last admin stays: nobody
+    could grant the role again without editing the database by hand."""
+    user = user_and_role(name, role)
+    # Lock every holder's row (PostgreSQL; SQLite lets one writer in at a
+    # time anyway): two revocations at once can't both count two admins.
+    holders = db.session.scalars(db.select(UserRole.user_id).where(UserRole.role == role).with_for_update()).all()
+    if user.id not in holders:
+        raise click.ClickException(f"{user.username} doesn't have the role {role}")
+    if role == "admin" and len(holders) == 1:
+        raise click.ClickException(f"{user.username} is the last admin: grant the role to someone else first")
+    db.session.execute(db.delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role))
+    db.session.commit()
+    click.echo(f"{user.username} no longer has the role {role}")
