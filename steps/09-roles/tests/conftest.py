@@ -402,3 +402,37 @@ def sign_in(browser, authenticator, **answer):
     options = browser.post("/auth/passkeys/login/options")
     assert options.status_code == 200, options.get_json()
     return browser.post("/auth/passkeys/login/verify", json=authenticator.get(options.get_json(), **answer))
+
+
+# --- Roles (step 09) --------------------------------------------------------------
+
+@pytest.fixture
+def admin(app, runner, clock):
+    """A browser of its own, logged in as "root": an admin (granted from the
+    terminal, the only way) with two-factor on, who has just proved who she
+    is, so the admin routes let her in (sudo mode). `admin.secret` is her
+    authenticator app's secret."""
+    browser = app.test_client()
+    root = {"username": "root", "email": "root@example.com", "password": PASSWORD}
+    assert browser.post("/auth/register", json=root).status_code == 201
+    assert browser.post("/auth/login", json={"username": "root", "password": PASSWORD}).status_code == 200
+    browser.secret = browser.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    assert browser.post("/auth/2fa/confirm", json={"code": clock.code(browser.secret)}).status_code == 200
+    clock.tick()  # the code that turned it on is used: the next step's is fresh
+    granted = runner.invoke(args=["grant-role", "root", "admin"])
+    assert granted.exit_code == 0, granted.output
+    return browser
+
+
+@pytest.fixture
+def bob(app):
+    """Another user's browser, logged in as "bob" (verified, no second factor)."""
+    browser = app.test_client()
+    assert browser.post("/auth/register", json={"username": "bob", "email": "bob@example.com",
+                                                "password": PASSWORD}).status_code == 201
+    assert browser.post("/auth/login", json={"username": "bob", "password": PASSWORD}).status_code == 200
+    return browser
+
+
+def user_id(browser):
+    return browser.get("/auth/me").get_json()["user"]["id"]
