@@ -44,6 +44,7 @@ def test_accounts_from_before_have_two_factor_off_and_log_in_as_before(step_06_d
     response = client.post("/auth/login", json={"username": "old", "password": PASSWORD})
     assert response.status_code == 200
     assert response.get_json()["user"]["username"] == "old"
+    assert response.get_json()["user"]["roles"] == []  # 0007: nobody is an admin by upgrading
     assert client.get("/auth/2fa").get_json() == {"enabled": False, "recovery_codes_left": 0}
 
 
@@ -56,6 +57,7 @@ def test_the_upgrade_keeps_ids_from_being_reused(step_06_database):
         db.session.execute(db.delete(User))
         db.session.commit()
         assert add_user("new", "new@example.com", PASSWORD).id == 2
+        assert db.session.get(User, 2).disabled_at is None  # 0007's column: no account starts disabled
 
 
 def test_the_downgrade_removes_what_the_upgrade_added(step_06_database):

@@ -44,6 +44,7 @@ def test_accounts_from_before_have_no_passkeys_and_log_in_as_before(step_07_data
         upgrade(directory=MIGRATIONS)  # and the later ones, which today's model reads
     response = client.post("/auth/login", json={"username": "old", "password": PASSWORD})
     assert response.get_json()["user"]["username"] == "old"
+    assert response.get_json()["user"]["roles"] == []  # 0007: nobody is an admin by upgrading
     assert client.get("/auth/passkeys").get_json() == {"passkeys": []}
     assert add_passkey(client, SoftwareAuthenticator(), password=PASSWORD).status_code == 201
 
@@ -58,6 +59,7 @@ def test_the_passkey_migration_leaves_the_users_table_alone(step_07_database):
         db.session.execute(db.delete(User))
         db.session.commit()
         assert add_user("new", "new@example.com", PASSWORD).id == 2
+        assert db.session.get(User, 2).disabled_at is None  # 0007's column: no account starts disabled
 
 
 def users_columns():

@@ -158,6 +158,7 @@ def test_me_costs_one_query(app, client, alice):
     finally:
         event.remove(engine, "before_cursor_execute", count_selects)
     assert len([select for select in selects if "user_roles" not in select]) == 1
+    assert any("user_roles" in select for select in selects)  # the roles, read now, never from the cookie
 
 
 def delete_every_user(app):
