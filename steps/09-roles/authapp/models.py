@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .hashing import check_hash, method_of, written_method
+from .roles import roles_of
 
 
 def utcnow():
@@ -100,7 +101,6 @@ class User(db.Model):
 
     def to_dict(self):
         """The public view of a user: never the hash."""
-        from .roles import roles_of  # here, not at the top: roles/ imports this module
         return {"id": self.id, "username": self.username, "email": self.email,
                 "email_verified": self.email_verified, "roles": roles_of(self)}
 

@@ -6,13 +6,10 @@ a reviewer reads it in one place, and no row of the database can invent a
 permission. Roles are read from the database on every request, never from the
 cookie: a demoted admin is a plain user from her next request on.
 """
-from datetime import datetime
-
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models import utcnow
 
 # Each role's permissions, "what:verb". A view asks for a permission
 # (@permission_required in access.py), never for a role: a new role is a
@@ -28,7 +25,6 @@ class UserRole(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
-    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def roles_of(user):

@@ -36,7 +36,6 @@ def upgrade():
     op.create_table('user_roles',
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('role', sa.String(length=32), nullable=False),
-        sa.Column('granted_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
