@@ -2,6 +2,7 @@
 ways to change a role. No request body can (there is no route for it), so
 becoming an admin takes a shell on the server, not a clever JSON field."""
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
@@ -28,6 +29,7 @@ def grant_role(name, role):
     if db.session.get(UserRole, (user.id, role)) is None:
         db.session.add(UserRole(user_id=user.id, role=role))
         db.session.commit()
+        audit("role_granted", user, role)
     click.echo(f"{user.username} has the role {role}")
 
 
@@ -48,4 +50,10 @@ def revoke_role(name, role):
         raise click.ClickException(f"{user.username} is the last admin: grant the role to someone else first")
     db.session.execute(db.delete(UserRole).where(UserRole.user_id == user.id, UserRole.role == role))
     db.session.commit()
+    audit("role_revoked", user, role)
     click.echo(f"{user.username} no longer has the role {role}")
+
+
+def audit(event, user, role):
+    """The audit line of a change made from the terminal (no request, so no address)."""
+    current_app.logger.getChild("audit").info("%s user=%s role=%s by=terminal", event, user.id, role)
