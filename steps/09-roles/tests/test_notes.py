@@ -103,5 +103,6 @@ def test_hostile_bodies_on_notes_get_a_json_error(client, body, content_type, st
 @pytest.mark.contract
 def test_a_note_id_beyond_any_row_is_a_404_not_a_500(client):
     log_in_alice(client)
+    assert client.post("/notes", json={"text": "one"}).status_code == 201
     assert client.get("/notes/99999999999999999999").status_code == 404
     assert client.delete("/notes/-1").status_code == 404
