@@ -14,74 +14,44 @@
 ## The app's address (another port? change it here):
 API=${API:-http://127.0.0.1:5000}
 
-## Alice registers, and slips in a role of her own choosing. The answer's user
-## object now has "roles": still empty, since no request body can set one:
-curl -i "$API/auth/register" \
-  -H 'Content-Type: application/json' \
+## Alice registers, slipping in a role of her choosing; the user object says
+## "roles": [] (no body can set one). She follows the mailed link and logs in:
+curl -s "$API/auth/register" -H 'Content-Type: application/json' \
   -d '{"username": "alice", "email": "alice@example.com",
-       "password": "correct horse battery staple", "roles": ["admin"], "is_admin": true}'
-#> status 201
+       "password": "correct horse battery staple", "roles": ["admin"]}'
 #> prints "roles":[]
 
-## She follows the link the app mails her (step 06) and logs in:
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
-
-curl -i "$API/auth/verify-email" \
-  -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}"
-#> status 200
-
-curl -i -b alice.txt -c alice.txt "$API/auth/login" \
-  -H 'Content-Type: application/json' \
+curl -s "$API/auth/verify-email" -H 'Content-Type: application/json' \
+  -d "{\"token\": \"$TOKEN\", \"password\": \"correct horse battery staple\"}" > /dev/null
+curl -s -b alice.txt -c alice.txt "$API/auth/login" -H 'Content-Type: application/json' \
   -d '{"username": "alice", "password": "correct horse battery staple"}'
-#> status 200
+#> prints "username":"alice"
 
-## She writes a note. It is hers: the owner comes from her session, never from the body.
-curl -i -b alice.txt -c alice.txt "$API/notes" \
-  -H 'Content-Type: application/json' \
+## She writes a note. Its owner comes from her session, never from the body:
+curl -s -b alice.txt -c alice.txt "$API/notes" -H 'Content-Type: application/json' \
   -d '{"text": "the spare key is under the third flowerpot", "user_id": 2}'
-#> status 201
 #> prints "id":1
 
 ## Bob registers and logs in the same way:
-curl -i "$API/auth/register" \
-  -H 'Content-Type: application/json' \
+curl -s "$API/auth/register" -H 'Content-Type: application/json' \
   -d '{"username": "bob", "email": "bob@example.com",
-       "password": "bob keeps a long and uncommon passphrase"}'
-#> status 201
-
+       "password": "bob keeps a long and uncommon passphrase"}' > /dev/null
 TOKEN=$(grep -o 'verify-email?token=[A-Za-z0-9._-]*' server.log | tail -n 1 | cut -d= -f2)
-
-curl -i "$API/auth/verify-email" \
-  -H 'Content-Type: application/json' \
-  -d "{\"token\": \"$TOKEN\", \"password\": \"bob keeps a long and uncommon passphrase\"}"
-#> status 200
-
-curl -i -b bob.txt -c bob.txt "$API/auth/login" \
-  -H 'Content-Type: application/json' \
+curl -s "$API/auth/verify-email" -H 'Content-Type: application/json' \
+  -d "{\"token\": \"$TOKEN\", \"password\": \"bob keeps a long and uncommon passphrase\"}" > /dev/null
+curl -s -b bob.txt -c bob.txt "$API/auth/login" -H 'Content-Type: application/json' \
   -d '{"username": "bob", "password": "bob keeps a long and uncommon passphrase"}'
-#> status 200
+#> prints "username":"bob"
 
-## Bob guesses the id of Alice's note. The same 404 as for a note nobody has:
-## he learns nothing, not even that note 1 exists.
-curl -i -b bob.txt -c bob.txt "$API/notes/1"
-#> status 404
-#> prints you have no note with this id
+## He guesses the id of Alice's note, then one nobody has: the same answer
+## twice, so he learns nothing, not even that note 1 exists.
+curl -s -w '\n' -b bob.txt -c bob.txt "$API/notes/1"
+curl -s -w '\n' -b bob.txt -c bob.txt "$API/notes/99"
+#> prints {"error": "you have no note with this id"}
 
-curl -i -b bob.txt -c bob.txt "$API/notes/99"
-#> status 404
-#> prints you have no note with this id
-
-## He tries the admin routes: a 403, he is logged in but has no permission.
-## Without any session, a 401.
-curl -i -b bob.txt -c bob.txt "$API/admin/users"
-#> status 403
-#> prints you don't have permission to do this
-
-curl -i "$API/admin/users"
-#> status 401
-
-## Alice still has her note:
-curl -i -b alice.txt -c alice.txt "$API/notes"
-#> status 200
-#> prints the spare key is under the third flowerpot
+## The admin routes: 403 for Bob (logged in, no permission), 401 with no session.
+curl -s -o /dev/null -w '%{http_code}\n' -b bob.txt -c bob.txt "$API/admin/users"
+curl -s -o /dev/null -w '%{http_code}\n' "$API/admin/users"
+#> prints 403
+#> prints 401

@@ -1,16 +1,5 @@
-"""Deny by default: every view says who may call it, and a view that says
-nothing is refused when it is called.
-
-    @public                            anyone, logged in or not
-    @login_required (sessions.py)      a logged-in user
-    @permission_required("users:read") a logged-in user whose roles give it
-
-Each rule marks its view (`access_rule`); functools.wraps copies the mark
-through the other decorators. refuse_undeclared() runs before every view and
-turns away one without a mark: a route added in a hurry fails closed, with a
-403 and a line in the log, instead of being open to everyone (OWASP
-Authorization Cheat Sheet: "deny by default").
-"""
+"""Deny by default: every view declares who may call it (@public,
+@login_required, @permission_required); a view that declares nothing is refused."""
 from functools import wraps
 
 from flask import current_app, g, request
@@ -21,14 +10,12 @@ from .sessions import current_session
 
 
 def public(view):
-    """Anyone may call this view: say so, so that nobody has to guess."""
     view.access_rule = "public"
     return view
 
 
 def permission_required(permission):
-    """Run the view only for a logged-in user (g.user) whose roles give
-    `permission`: 401 for nobody, 403 for a user without it."""
+    """401 without a session, 403 unless the user's roles give `permission`."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -49,7 +36,7 @@ def access_rule(view):
 
 
 def refuse_undeclared():
-    """Before every request: a view without a rule is not run."""
+    """Before every request. functools.wraps copies the mark through other decorators."""
     view = current_app.view_functions.get(request.endpoint)
     if view is not None and access_rule(view) is None:
         current_app.logger.error("the view %s declares no access rule: refused", request.endpoint)

@@ -137,12 +137,8 @@ class Config:
     # Adding and removing passkeys, together: each asks for the password, so a
     # stolen session gets few guesses at it.
     PASSKEY_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
-    # Sudo mode (sudo.py): an admin route needs a proof of identity this recent.
-    # Long enough for a round of admin work, short enough that a session left
-    # open (or a stolen cookie) soon can't use the admin's powers.
-    SUDO_MAX_AGE = timedelta(minutes=10)
-    # Re-authenticating asks for the password: as few guesses as changing it.
-    REAUTHENTICATE_LIMIT_PER_ACCOUNT = "5 per hour"
+    SUDO_MAX_AGE = timedelta(minutes=10)  # sudo.py: how recent an admin's proof of identity must be
+    REAUTHENTICATE_LIMIT_PER_ACCOUNT = "5 per hour"  # it asks for the password: few guesses
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 

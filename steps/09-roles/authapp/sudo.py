@@ -1,13 +1,5 @@
-"""Sudo mode: the admin routes ask for a recent proof of identity.
-
-A session remembers when its owner last proved who she is (proved_at: the
-login, or POST /auth/reauthenticate). An admin route runs only when that is
-younger than SUDO_MAX_AGE (10 minutes) and the account has a second factor
-(an authenticator app or a passkey): a session cookie stolen from an admin,
-or a laptop left open, is not enough to disable accounts.
-
-    POST /auth/reauthenticate  {"password"} (+ "code" or "recovery_code" with two-factor on)
-"""
+"""Sudo mode: admin routes need a second factor on the account and a proof of
+identity (a login, or POST /auth/reauthenticate) younger than SUDO_MAX_AGE."""
 from functools import wraps
 
 from flask import Blueprint, current_app, g
@@ -39,7 +31,6 @@ def reauthenticate():
 
 
 def recent_proof_required(view):
-    """Under @permission_required: the view runs only in sudo mode."""
     @wraps(view)
     def wrapper(*args, **kwargs):
         require_recent_proof()
@@ -48,7 +39,6 @@ def recent_proof_required(view):
 
 
 def require_recent_proof():
-    """A 403 unless g.user has a second factor and g.session a proof younger than SUDO_MAX_AGE."""
     if not has_second_factor(g.user):
         raise Forbidden(NO_SECOND_FACTOR)
     proved_at = g.session.proved_at  # None: a session from before this step

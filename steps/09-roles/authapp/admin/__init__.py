@@ -1,11 +1,4 @@
-"""Admin routes: a permission each, a second factor and a recent proof of
-identity (sudo.py), and a line in the audit log with who did what to whom.
-
-    GET    /admin/users                  200 {"users": [...]}, no secrets
-    POST   /admin/users/<id>/disable     200 {"user"}: its sessions end at once
-    POST   /admin/users/<id>/enable      200 {"user"}
-    DELETE /admin/users/<id>/sessions    204: every session of the user ends
-"""
+"""Admin routes: a permission each, sudo mode, and an audit line naming the admin and the target."""
 from flask import Blueprint, g
 from werkzeug.exceptions import Conflict, NotFound
 
@@ -13,7 +6,7 @@ from ..access import permission_required
 from ..audit import log_event
 from ..extensions import db
 from ..models import User, timestamp, utcnow
-from ..roles import UserRole, roles_of
+from ..roles import roles_of
 from ..sessions import revoke_sessions
 from ..sudo import recent_proof_required
 from ..validation import no_form_body
@@ -26,9 +19,7 @@ USER_ID = "<int(max=2147483647):user_id>"
 @permission_required("users:read")
 @recent_proof_required
 def list_users():
-    users = db.session.scalars(db.select(User).order_by(User.id)).all()
-    roles = roles_by_user()
-    return {"users": [listed(user, roles.get(user.id, [])) for user in users]}
+    return {"users": [listed(user) for user in db.session.scalars(db.select(User).order_by(User.id))]}
 
 
 @bp.post(f"/users/{USER_ID}/disable")
@@ -39,12 +30,11 @@ def disable(user_id):
     user = target(user_id)
     if user.id == g.user.id:
         raise Conflict("you can't disable your own account")
-    db.session.execute(db.update(User).where(User.id == user.id, User.disabled_at.is_(None))
-                       .values(disabled_at=utcnow()))
-    revoke_sessions(user)  # logged out everywhere, at once (sessions.py also refuses a disabled user's)
+    user.disabled_at = user.disabled_at or utcnow()
+    revoke_sessions(user)  # logged out everywhere, at once
     db.session.commit()
     log_event("user_disabled", user=g.user, target=user.id)
-    return {"user": listed_now(user)}
+    return {"user": listed(user)}
 
 
 @bp.post(f"/users/{USER_ID}/enable")
@@ -53,10 +43,10 @@ def disable(user_id):
 def enable(user_id):
     no_form_body()
     user = target(user_id)
-    db.session.execute(db.update(User).where(User.id == user.id).values(disabled_at=None))
+    user.disabled_at = None
     db.session.commit()
     log_event("user_enabled", user=g.user, target=user.id)
-    return {"user": listed_now(user)}
+    return {"user": listed(user)}
 
 
 @bp.delete(f"/users/{USER_ID}/sessions")
@@ -77,22 +67,8 @@ def target(user_id):
     return user
 
 
-def roles_by_user():
-    """{user id: [role, ...]} for every user who holds one, in one query."""
-    found = {}
-    for user_id, role in db.session.execute(db.select(UserRole.user_id, UserRole.role).order_by(UserRole.role)):
-        found.setdefault(user_id, []).append(role)
-    return found
-
-
-def listed(user, roles):
-    """What an admin sees of a user: a list of fields allowed, not a list of
-    fields removed, so a column added later (a secret) is never shown by accident."""
+def listed(user):
+    """Fields allowed, not fields removed: a secret column added later is never shown."""
     return {"id": user.id, "username": user.username, "email": user.email, "email_verified": user.email_verified,
             "created_at": timestamp(user.created_at), "disabled": user.disabled_at is not None,
-            "two_factor_enabled": user.two_factor_enabled, "roles": roles}
-
-
-def listed_now(user):
-    db.session.refresh(user)  # what was just written, not what was loaded
-    return listed(user, roles_of(user))
+            "two_factor_enabled": user.two_factor_enabled, "roles": roles_of(user)}

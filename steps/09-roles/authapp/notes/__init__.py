@@ -1,14 +1,5 @@
-"""Notes: something each user owns, so that there is something to protect.
-
-    POST   /notes        {"text"}  201 {"note"}
-    GET    /notes                  200 {"notes": [yours only]}
-    GET    /notes/<id>             200 {"note"}
-    DELETE /notes/<id>             204
-
-Every query names the owner: another user's note is a 404, the same answer as
-a note that doesn't exist, so ids can't be probed (OWASP API1:2023, Broken
-Object Level Authorization). An admin may delete anyone's note, in sudo mode.
-"""
+"""Notes, each owned by a user. Every query names the owner: another user's
+note is a 404, like a note that doesn't exist. An admin may delete any, in sudo mode."""
 from flask import Blueprint, g
 from werkzeug.exceptions import NotFound
 
@@ -66,7 +57,6 @@ def delete(note_id):
 
 
 def own_note(note_id):
-    """The logged-in user's note with this id; a 404 if it is someone else's or nobody's."""
     note = db.session.scalar(db.select(Note).where(Note.id == note_id, Note.user_id == g.user.id))
     if note is None:
         raise NotFound("you have no note with this id")

@@ -1,4 +1,3 @@
-"""The notes table: a text and its owner."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -1,6 +1,4 @@
-"""`flask grant-role NAME ROLE` and `flask revoke-role NAME ROLE`: the only
-ways to change a role. No request body can (there is no route for it), so
-becoming an admin takes a shell on the server, not a clever JSON field."""
+"""flask grant-role / revoke-role: no route changes a role, so it takes a shell on the server."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -38,11 +36,9 @@ def grant_role(name, role):
 @click.argument("role")
 @with_appcontext
 def revoke_role(name, role):
-    """Take the role ROLE from the user NAME. The last admin stays: nobody
-    could grant the role again without editing the database by hand."""
+    """Take the role ROLE from the user NAME. The last admin stays."""
     user = user_and_role(name, role)
-    # Lock every holder's row (PostgreSQL; SQLite lets one writer in at a
-    # time anyway): two revocations at once can't both count two admins.
+    # Locked (PostgreSQL): two revocations at once can't both count two admins.
     holders = db.session.scalars(db.select(UserRole.user_id).where(UserRole.role == role).with_for_update()).all()
     if user.id not in holders:
         raise click.ClickException(f"{user.username} doesn't have the role {role}")
@@ -55,5 +51,4 @@ def revoke_role(name, role):
 
 
 def audit(event, user, role):
-    """The audit line of a change made from the terminal (no request, so no address)."""
     current_app.logger.getChild("audit").info("%s user=%s role=%s by=terminal", event, user.id, role)
