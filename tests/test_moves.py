@@ -330,3 +330,22 @@ def test_the_moves_reading_time_counts_folds_but_not_proof_lists_nor_the_complet
     assert budget.honest_for_moves(2, measured["minutes"]) and budget.honest_for_moves(5, measured["minutes"])
     assert not budget.honest_for_moves(1, measured["minutes"]), "under 75% of what is read"
     assert not budget.honest_for_moves(10, measured["minutes"]), "more than the count rounded up to 5"
+
+
+def test_highlighted_code_counts_the_words_a_reader_sees():
+    """Pygments splits `app.config["X"] = 1` into many spans: it is still three words."""
+    from docsite import budget
+
+    code = "".join(f"<span>{piece}</span>" for piece in ["app", ".", "config", "[", '"X"', "]", " ", "=", " ", "1"])
+    assert budget.measure_everything(f"<article><pre><code>{code}</code></pre></article>")["words"] == 3
+
+
+def test_each_move_is_measured_up_to_the_next_section():
+    from docsite import budget
+
+    words = " ".join(["word"] * 150)
+    page = (f"<article><h2 id=\"goal\">Goal</h2><p>{words}</p>"
+            f"<h2 id=\"move-1-a\">Move 1</h2><p>{words}</p>"
+            f"<h2 id=\"move-2-b\">Move 2</h2><p>{words} {words}</p>"
+            f"<h2 id=\"try-it\">Try it</h2><p>{words}</p></article>")
+    assert [round(minutes, 2) for minutes in budget.move_minutes(page)] == [round(152 / 150, 2), round(302 / 150, 2)]
