@@ -25,7 +25,8 @@ from flask import current_app, request, session
 from werkzeug.exceptions import Unauthorized
 
 from authapp import create_app as create_step_app
-from authapp.sessions import current_session, digest
+from authapp.digests import digest
+from authapp.sessions import current_session
 
 CACHE_SECONDS = 5
 VARIANTS = ("as is", "stubbed", "redis", "cache", "signed")

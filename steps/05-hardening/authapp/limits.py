@@ -18,9 +18,10 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from .audit import log_event
 from .browsers import known_browser
+from .digests import digest
 from .errors import http_error_as_json
 from .models import find_user, login_name
-from .sessions import digest, session_record
+from .sessions import session_record
 from .tokens import password_fingerprint
 from .validation import canonical_email, json_string
 

@@ -1,6 +1,5 @@
 """Forgot, reset and change password."""
 from flask import Blueprint, current_app, g
-from werkzeug.exceptions import Forbidden
 
 from .audit import log_event
 from .browsers import remember_browser
@@ -9,6 +8,7 @@ from .extensions import db
 from .limits import account_key, address_key, email_key, rate_limited
 from .mail import send_mail
 from .models import User
+from .proofs import require_password
 from .sessions import login_required, revoke_sessions, start_session
 from .tokens import make_reset_token, user_for_reset_token
 from .validation import canonical_email, email_problem, json_object, password_problem, required_strings
@@ -71,9 +71,7 @@ def reset_password():
 @login_required
 def change_password():
     current, new = required_strings(json_object(), "current_password", "new_password")
-    if not g.user.check_password(current):
-        raise FieldErrors("wrong password", {"current_password": "is not your current password"},
-                          code=Forbidden.code)
+    require_password(g.user, current, "current_password", "is not your current password")
     require_good_password("new_password", new, g.user)
     g.user.set_password(new)
     revoke_sessions(g.user)  # whoever knew the old password is logged out everywhere...
