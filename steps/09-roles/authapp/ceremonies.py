@@ -13,9 +13,9 @@ import secrets
 from flask import current_app, session
 from werkzeug.exceptions import ServiceUnavailable
 
+from .digests import digest
 from .extensions import db
 from .models import PasskeyChallenge, utcnow
-from .sessions import digest
 
 COOKIE_KEY = "passkey_ceremony"  # its key in Flask's session cookie
 

@@ -18,10 +18,11 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from .audit import log_event
 from .browsers import known_browser, read_cookie_for
+from .digests import digest
 from .errors import http_error_as_json
 from .models import find_user, login_name
-from .sessions import digest, pending_login, session_record
-from .tokens import password_fingerprint, read_verify_token
+from .sessions import pending_login, session_record
+from .tokens import password_fingerprint
 from .validation import canonical_email, json_string
 
 TRY_LATER = "try again later"
@@ -117,13 +118,6 @@ def email_key(field="email"):
     full-width letter) is the same mailbox as "alice@example.com"."""
     typed = json_string(field)
     return f"{field}:{digest(canonical_email(typed) or login_name(typed))}"
-
-
-def link_account_key():
-    """The account a verification link names: a link asks for its password, which
-    must get no more guesses there than at login, however many links there are."""
-    found = read_verify_token(json_string("token"))
-    return f"link-user:{found[0].id}" if found else ""
 
 
 def account_key():

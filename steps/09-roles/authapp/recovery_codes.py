@@ -11,10 +11,10 @@ requests bring it at the same instant.
 """
 import secrets
 
+from .digests import digest
 from .errors import FieldErrors
 from .extensions import db
 from .models import RecoveryCode
-from .sessions import digest
 
 COUNT = 10
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O or U to misread

@@ -1,6 +1,5 @@
 """Server-side sessions: the cookie carries a random token, the database says
 whether it is still valid. Deleting the row logs that browser out for good."""
-import hashlib
 import secrets
 from datetime import timedelta
 from functools import wraps
@@ -9,16 +8,13 @@ from flask import current_app, g, session
 from sqlalchemy import literal, true
 from werkzeug.exceptions import Unauthorized
 
+from .digests import digest
 from .extensions import db
 from .models import PendingLogin, User, UserSession, utcnow
 
 # Writing last_seen_at on every request would cost a database write per
 # request; once a minute is precise enough for a 30-minute idle timeout.
 TOUCH_INTERVAL = timedelta(minutes=1)
-
-
-def digest(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_session(user, only_while=None):

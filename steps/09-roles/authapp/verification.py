@@ -4,20 +4,20 @@ from functools import partial
 
 from flask import Blueprint, current_app, g
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Forbidden
 
 from .access import public
 from .audit import log_event
 from .errors import FieldErrors
 from .extensions import db
-from .limits import account_key, address_key, email_key, link_account_key, rate_limited
+from .limits import account_key, address_key, email_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .passwords import nobody
+from .proofs import require_password
 from .sessions import login_required
 from .tokens import make_verify_token, read_verify_token
 from .two_factor import require_proof
-from .validation import canonical_email, email_problem, json_object, required_strings
+from .validation import canonical_email, email_problem, json_object, json_string, required_strings
 
 bp = Blueprint("verification", __name__, url_prefix="/auth")
 
@@ -38,6 +38,13 @@ def send_verification_mail(user, new_email=None, really=True):
               f"If it wasn't you, ignore this mail: nothing changes without this link.\n{yours}", really=really)
 
 
+def link_account_key():
+    """The account a verification link names: a link asks for its password, which
+    must get no more guesses there than at login, however many links there are."""
+    found = read_verify_token(json_string("token"))
+    return f"link-user:{found[0].id}" if found else ""
+
+
 @bp.post("/verify-email")
 @public
 # A link asks for its account's password: few guesses at it. A forged link costs no hash: the view says 400.
@@ -51,8 +58,7 @@ def verify_email():
     user, old_email, new_email = found
     # The link proves the mailbox, the password whose account it is: else the owner
     # of an address someone else registered would verify their account.
-    if not user.check_password(password):
-        raise FieldErrors("wrong password", {"password": "is not the password of this account"}, code=Forbidden.code)
+    require_password(user, password, "password", "is not the password of this account")
     try:
         proven = user.prove_email(old_email, new_email, password)
         db.session.commit()
