@@ -117,8 +117,9 @@ def test_each_moves_tests_fail_before_it_and_pass_after_it(step, tmp_path):
     run again with the tests of its own state, where only it counts. A regression
     guard (tests/regression_guards.toml) passes before its step, so before its move too.
     A test of the previous step that a move changes (step 04's production apps now
-    name a MAIL_SERVER) may pass before the move if its old version fails after it:
-    the move is what made the change necessary."""
+    name a MAIL_SERVER; step 05's pass the production settings it requires) may
+    pass before the move if its old version fails after it: the move is what made
+    the change necessary."""
     guards = GUARDS.get(step.name, {})
     count = len(moves.moves(step))
     own = {number: moves.tests_of(step, number) for number in range(1, count + 1)}
