@@ -140,6 +140,9 @@ class VerifyingClient(FlaskClient):
         token = message.get_content().split("token=")[1].split()[0]
         response = self.post("/auth/verify-email", json={"token": token, "password": password})
         assert response.status_code == 200, response.get_json()
+        # Said out loud: a failing test's report shows its printed output, so whoever
+        # debugs a registration sees that this client also verified the address.
+        print(f"(conftest.py: VerifyingClient followed the verification link mailed to {email})")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import authapp
 from authapp.audit import pseudonym
 from conftest import PASSWORD
 
@@ -28,7 +29,7 @@ def test_building_the_app_turns_the_audit_lines_on_and_an_import_changes_nothing
     code = ("import logging, authapp.audit; before = logging.getLogger('authapp.audit').level; "
             "from authapp import create_app; create_app('testing'); "
             "print(before, logging.getLogger('authapp.audit').level)")
-    step = Path(__file__).resolve().parent.parent
+    step = Path(authapp.__file__).resolve().parent.parent  # the app's folder, wherever the tests run from
     run = subprocess.run([sys.executable, "-c", code], cwd=step, capture_output=True, text=True, check=True)
     assert run.stdout.split() == [str(logging.NOTSET), str(logging.INFO)]
 

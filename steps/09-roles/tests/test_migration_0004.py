@@ -2,39 +2,22 @@
 grandfathered as verified, new ones start unverified, and no id is reused.
 One file per revision: a later step adds its own file and keeps this one, so
 each test upgrades on to the step's head before the app's model writes."""
-import logging.config
-from pathlib import Path
-
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
-import authapp
 from authapp.extensions import db
 from authapp.models import User, add_user
 from conftest import PASSWORD
+from migration_helpers import MIGRATIONS, database_before
 
 # Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-MIGRATIONS = str(Path(authapp.__file__).resolve().parent.parent / "migrations")
 
 
 @pytest.fixture
 def step_05_database(app, monkeypatch):
     """The test database as step 05 leaves it (migrations 0001-0003), with one account in it."""
-    # env.py sets up logging for the command line; in this process that would
-    # switch off the app's own loggers for every later test.
-    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
-    with app.app_context():
-        db.drop_all()
-        upgrade(directory=MIGRATIONS, revision="0003")
-        db.session.execute(text("INSERT INTO users (username, email, password_hash, created_at) "
-                                "VALUES ('old', 'old@example.com', 'not a real hash', '2026-01-01')"))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+    yield from database_before(app, monkeypatch, "0003")
 
 
 def verified(name):

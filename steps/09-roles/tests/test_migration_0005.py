@@ -1,40 +1,23 @@
 """Migration 0005 on a database from before it: old accounts have
 two-factor off and log in with their password as before, and no id is reused.
 (test_migration_0004.py keeps step 06's revision checked.)"""
-import logging.config
-from pathlib import Path
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-import authapp
 from authapp.extensions import db
-from authapp.models import User, add_user, hash_password
+from authapp.models import User, add_user
 from conftest import PASSWORD
+from migration_helpers import MIGRATIONS, database_before
 
 # Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-MIGRATIONS = str(Path(authapp.__file__).resolve().parent.parent / "migrations")
 
 
 @pytest.fixture
 def step_06_database(app, monkeypatch):
     """The test database as step 06 leaves it (migrations 0001-0004), with one verified account."""
-    # env.py sets up logging for the command line; in this process that would
-    # switch off the app's own loggers for every later test.
-    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
-    with app.app_context():
-        db.drop_all()
-        upgrade(directory=MIGRATIONS, revision="0004")
-        db.session.execute(text("INSERT INTO users (username, email, password_hash, created_at, email_verified) "
-                                "VALUES ('old', 'old@example.com', :hash, '2026-01-01', :yes)"),
-                           {"hash": hash_password(PASSWORD), "yes": True})
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+    yield from database_before(app, monkeypatch, "0004", email_verified=True)
 
 
 def test_accounts_from_before_have_two_factor_off_and_log_in_as_before(step_06_database, client):

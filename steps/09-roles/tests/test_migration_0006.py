@@ -2,40 +2,23 @@
 passkey and log in with their password as before; no id is reused.
 (test_migration_0004.py and test_migration_0005.py keep steps 06 and 07's
 revisions checked.)"""
-import logging.config
-from pathlib import Path
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-import authapp
 from authapp.extensions import db
-from authapp.models import User, add_user, hash_password
+from authapp.models import User, add_user
 from conftest import PASSWORD, SoftwareAuthenticator, add_passkey
+from migration_helpers import MIGRATIONS, database_before
 
 # Flask-Migrate's generated env.py asks for db.get_engine() first, which warns.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-MIGRATIONS = str(Path(authapp.__file__).resolve().parent.parent / "migrations")
 
 
 @pytest.fixture
 def step_07_database(app, monkeypatch):
     """The test database as step 07 leaves it (migrations 0001-0005), with one verified account."""
-    # env.py sets up logging for the command line; in this process that would
-    # switch off the app's own loggers for every later test.
-    monkeypatch.setattr(logging.config, "fileConfig", lambda *args, **kwargs: None)
-    with app.app_context():
-        db.drop_all()
-        upgrade(directory=MIGRATIONS, revision="0005")
-        db.session.execute(text("INSERT INTO users (username, email, password_hash, created_at, email_verified) "
-                                "VALUES ('old', 'old@example.com', :hash, '2026-01-01', :yes)"),
-                           {"hash": hash_password(PASSWORD), "yes": True})
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+    yield from database_before(app, monkeypatch, "0005", email_verified=True)
 
 
 def test_accounts_from_before_have_no_passkeys_and_log_in_as_before(step_07_database, client):
