@@ -24,6 +24,13 @@ bp = Blueprint("verification", __name__, url_prefix="/auth")
 RESEND_ANSWER = {"message": "if that email belongs to an account waiting for verification, a new link is on its way"}
 
 
+def link_account_key():
+    """verify_email's rate-limit key: the account its link names. A link asks for that
+    account's password, which must get no more guesses than at login, however many links."""
+    found = read_verify_token(json_string("token"))
+    return f"link-user:{found[0].id}" if found else ""
+
+
 def send_verification_mail(user, new_email=None, really=True):
     """Mail the link that proves `new_email` (default: the account's own address)."""
     token = make_verify_token(user, new_email)
@@ -36,13 +43,6 @@ def send_verification_mail(user, new_email=None, really=True):
               f"Someone, hopefully you, wants to {what} the account {user.username}.\n\n"
               f"Confirm it here within {hours} hours, with the account's password:\n{link}\n\n"
               f"If it wasn't you, ignore this mail: nothing changes without this link.\n{yours}", really=really)
-
-
-def link_account_key():
-    """The account a verification link names: a link asks for its password, which
-    must get no more guesses there than at login, however many links there are."""
-    found = read_verify_token(json_string("token"))
-    return f"link-user:{found[0].id}" if found else ""
 
 
 @bp.post("/verify-email")
