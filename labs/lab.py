@@ -20,6 +20,7 @@ sink: the "check" install level has both.
 import argparse
 import email
 import email.policy
+import hashlib
 import http.cookiejar
 import importlib.util
 import ipaddress
@@ -52,6 +53,13 @@ from tools.commands import suggest  # noqa: E402
 RECORDINGS = ROOT / "docs" / "break-it"
 START_LIMIT = 60  # seconds for a server to start: a hang guard for a busy laptop
 REQUEST_TIMEOUT = 20  # seconds one request may take at most (less if the attack's time runs out first)
+# --cheap-hashes (for the repository tests, tests/test_labs.py): every server
+# hashes passwords with real scrypt at the testing config's tiny cost, passed to
+# the step's own create_app() as settings. No attack is about the hash's cost
+# (each is about what the app answers), so every verdict is the same; a login
+# costs about 1 ms instead of half a second of CPU.
+CHEAP_HASHES = ("authapp:create_app(PASSWORD_HASH_METHOD='scrypt:256:8:1', "
+                "LEGACY_PASSWORD_HASH_METHOD='scrypt:128:8:1')")
 
 
 # ---------------------------------------------------------------- what an attack returns
@@ -239,22 +247,26 @@ class App:
     """A folder served by `flask run` on a free loopback port, with a fresh
     database in a temporary folder and its mail going to a MailSink."""
 
-    def __init__(self, folder, step, python=None):
-        self.folder, self.step = Path(folder), step
+    def __init__(self, folder, step, python=None, app=appserver.APP, databases=None):
+        self.folder, self.step, self.app_spec = Path(folder), step, app
         self.python = python or sys.executable
+        self.own_databases = databases is None  # an App on its own (not one of a run's Apps) upgrades alone
+        self.databases = databases or FreshDatabases()
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-")
+        self.database = Path(self.scratch.name) / "lab.sqlite"
         self.sink = MailSink()
         # Extra: the app's mail goes to the lab's own SMTP server, where the attacks read it.
-        self.env = appserver.environment(Path(self.scratch.name) / "lab.sqlite", MAIL_SERVER=ports.HOST,
+        self.env = appserver.environment(self.database, MAIL_SERVER=ports.HOST,
                                          MAIL_PORT=str(self.sink.port), MAIL_USE_TLS="no")
         self.server, self.url = None, None
 
     def start(self):
         """Upgrade the fresh database, start the server; a message if either fails."""
-        upgrade = appserver.upgrade(self.folder, self.env, self.python)
-        if upgrade.returncode != 0:
-            return f"`flask db upgrade` failed: {liveapp.last_error(upgrade.stdout)}"
-        self.server = appserver.Server(self.folder, self.env, Path(self.scratch.name) / "server.log", self.python)
+        problem = self.databases.upgraded(self)
+        if problem:
+            return problem
+        self.server = appserver.Server(self.folder, self.env, Path(self.scratch.name) / "server.log", self.python,
+                                       self.app_spec)
         if not self.server.wait_until_listening(START_LIMIT):
             return f"`flask run` did not start: {liveapp.last_error(self.server.output())}"
         self.url = require_loopback(self.server.base_url)
@@ -264,7 +276,49 @@ class App:
         if self.server:
             self.server.stop()
         self.sink.stop()
+        if self.own_databases:
+            self.databases.cleanup()
         self.scratch.cleanup()
+
+
+class FreshDatabases:
+    """One `flask db upgrade` per set of migrations in a run: the servers of a
+    step and of its weak twins (the same migrations/, their own authapp/) each
+    start from a copy of one fresh, upgraded database file."""
+
+    def __init__(self):
+        self.lock, self.made = threading.Lock(), {}  # migrations' digest -> [lock, upgraded file or None, problem]
+        self.scratch = tempfile.TemporaryDirectory(prefix="lab-databases-")
+
+    def upgraded(self, app):
+        """Give `app` its fresh, upgraded database; a message if `flask db upgrade` failed."""
+        key = migrations_digest(app.folder)
+        with self.lock:
+            entry = self.made.setdefault(key, [threading.Lock(), None, None])
+        with entry[0]:  # the first app of these migrations upgrades; the others wait, then copy
+            if entry[1] is None and entry[2] is None:
+                upgrade = appserver.upgrade(app.folder, app.env, app.python)
+                if upgrade.returncode != 0:
+                    entry[2] = f"`flask db upgrade` failed: {liveapp.last_error(upgrade.stdout)}"
+                else:
+                    entry[1] = Path(self.scratch.name) / f"{key}.sqlite"
+                    shutil.copyfile(app.database, entry[1])
+                return entry[2]
+        if entry[2] is None:
+            shutil.copyfile(entry[1], app.database)
+        return entry[2]
+
+    def cleanup(self):
+        self.scratch.cleanup()
+
+
+def migrations_digest(folder):
+    """What the upgrade reads: every file of the folder's migrations/ (not Python's caches)."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(folder) / "migrations").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 class Target:
@@ -304,7 +358,8 @@ class Target:
 
     def flask(self, *args, input=None):  # noqa: A002 (subprocess's own name for it)
         """Run `flask --app authapp ARGS` in the target's folder, on its database (set-up only)."""
-        return subprocess.run(appserver.flask(self.app.python, *args), cwd=str(self.app.folder), env=self.app.env,
+        return subprocess.run(appserver.flask(self.app.python, *args, app=self.app.app_spec), cwd=str(self.app.folder),
+                              env=self.app.env,
                               input=input, capture_output=True, text=True, timeout=60)
 
     def verified_user(self, username, email, password):
@@ -446,22 +501,26 @@ class Apps:
     """The servers of one run, started when first needed and shared by the
     attacks that attack the same thing (one server per target per step)."""
 
-    def __init__(self, step, copy=None):
-        self.step, self.copy, self.started = step, copy, {}
+    def __init__(self, step, copy=None, app=appserver.APP):
+        self.step, self.copy, self.started, self.app_spec = step, copy, {}, app
+        self.databases = FreshDatabases()
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-weak-")
 
     def plan(self, attack, side):
         """(key, label, make) of the app `attack` meets on `side` ("weak" or "target")."""
         if side == "target" and self.copy:
-            return ("copy",), f"your copy, {liveapp.shown(self.copy)}", lambda: App(self.copy, self.step.name)
+            return ("copy",), f"your copy, {liveapp.shown(self.copy)}", lambda: self.serve(self.copy, self.step)
         if side == "target":
-            return ("step",), f"steps/{self.step.name}", lambda: App(self.step, self.step.name)
+            return ("step",), f"steps/{self.step.name}", lambda: self.serve(self.step, self.step)
         if attack.WEAK == "previous":
             previous = steps.neighbour(self.step, -1)
-            return ("previous",), f"the step before, steps/{previous.name}", lambda: App(previous, previous.name)
+            return ("previous",), f"the step before, steps/{previous.name}", lambda: self.serve(previous, previous)
         patch = patch_of(attack)
         return (("patch", patch.name), f"steps/{self.step.name} with {patch.name} (its defence undone)",
-                lambda: App(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step.name))
+                lambda: self.serve(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step))
+
+    def serve(self, folder, step):
+        return App(folder, step.name, app=self.app_spec, databases=self.databases)
 
     def start_all(self, attacks, sides):
         """Start every app the run needs at once: each start waits mostly on its own process."""
@@ -496,6 +555,7 @@ class Apps:
         for app, _, _ in self.started.values():
             if app:
                 app.stop()
+        self.databases.cleanup()
         self.scratch.cleanup()
 
 
@@ -558,14 +618,15 @@ def run_one(say, apps, attack, side):
     return result
 
 
-def run_lab(step, copy=None, sides=("weak", "target"), colour=False):
-    """Run every attack of the step's lab; (exit status, the Printer, results)."""
+def run_lab(step, copy=None, sides=("weak", "target"), colour=False, app=appserver.APP):
+    """Run every attack of the step's lab; (exit status, the Printer, results).
+    `app` is what each server's `flask --app` loads (CHEAP_HASHES in the tests)."""
     say = Printer(colour)
     attacks = attacks_of(step)
     say(f"$ {suggest('attack', step.name[:2], dir=liveapp.shown(copy) if copy else None)}")
     say(f"{len(attacks)} attack{'s' if len(attacks) != 1 else ''} from labs/{step.name}/, each first on a weak "
         f"target, then on {'your copy' if copy else 'the step'}.")
-    apps, results = Apps(step, copy), []
+    apps, results = Apps(step, copy, app), []
     try:
         apps.start_all(attacks, sides)
         for number, attack in enumerate(attacks, start=1):
@@ -630,15 +691,18 @@ def main(argv=None):
     parser.add_argument("--record", action="store_true", help=f"write the run to {RECORDINGS.relative_to(ROOT)}/")
     parser.add_argument("--results", help="write each attack's verdicts to this JSON file (for the tests)")
     parser.add_argument("--record-to", help="write the recording to this file instead (for the tests)")
+    parser.add_argument("--cheap-hashes", action="store_true",
+                        help="hash passwords at the testing config's tiny scrypt cost (for the tests)")
     args = parser.parse_args(argv)
     step, copy = chosen(args)
     sides = ("weak",) if args.weak_only else ("target",) if args.target_only else ("weak", "target")
-    if args.record and (copy or sides != ("weak", "target")):
+    if args.record and (copy or sides != ("weak", "target") or args.cheap_hashes):
         raise SystemExit(usage("--record keeps a whole run of the step for its page: leave out --dir, "
-                               "--weak-only and --target-only."))
+                               "--weak-only, --target-only and --cheap-hashes."))
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and not args.record
     try:
-        status, printed, results = run_lab(step, copy, sides, colour)
+        app = CHEAP_HASHES if args.cheap_hashes else appserver.APP
+        status, printed, results = run_lab(step, copy, sides, colour, app)
     except NotLoopback:
         return 2
     if args.results:

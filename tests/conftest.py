@@ -34,11 +34,14 @@ READ_A_STEPS_OWN_RUN = {"test_steps.py", "test_red_green.py", "test_promises.py"
 BUILD_THE_SITE = {"test_docs.py", "test_docs_browser.py"}  # site_build.built_site
 SHARE_NOTHING = {"test_walkthroughs.py"}  # each test on its own: they fill the gaps at the end
 RUN_A_STEPS_LAB = "test_labs.py"  # the tests about one step's lab share its one run (lab_run)
-# Seconds of worker time per group, roughly (from the table at the end of `make
-# test`, on 2 busy cores): the heaviest start first. A step's group weighs more
-# the later the step; groups not listed are light.
-WEIGHT = {"tests/test_browser_client.py": 50, "tests/test_migrations_chain.py": 40, "tests/test_workshop.py": 35,
-          "the docs site": 30, "tests/test_check_your_work.py": 20}
+# Tenths of the worker seconds per group in the table at the end of `make test
+# FRESH=1` (2 cores, loaded by other work; issue 20): the heaviest start first.
+# A step's group (its own run, red/green and promises) weighs 5 per step
+# number, as the tests a step runs grow with it; groups not listed are light.
+WEIGHT = {"tests/test_migrations_chain.py": 45, "tests/test_check_your_work.py": 41, "the docs site": 41,
+          "tests/test_moves.py": 37, "tests/test_workshop.py": 26, "tests/test_browser_client.py": 12}
+LAB_WEIGHT = 5  # a lab at the testing config's hash cost (tests/test_labs.py: --cheap-hashes)
+STEP_WEIGHT = 5
 
 
 def group_of(nodeid):
@@ -64,9 +67,9 @@ def weight(group):
     if group in WEIGHT:
         return WEIGHT[group]
     if group.startswith("the lab of "):
-        return 15
+        return LAB_WEIGHT
     later = [step for step in STEPS if step.name == group]  # a step's own run, red/green and promises
-    return 10 * (STEPS.index(later[0]) + 1) if later else 1
+    return STEP_WEIGHT * (STEPS.index(later[0]) + 1) if later else 1
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -4,6 +4,8 @@ For each step with a lab, one run of `python -m tools.attack NN` (the runner
 starts each weak target and the step once, and the step's attacks share
 them): every attack must get through its weak target and be held by the
 step, and the run must read as the recording its page shows (docs/break-it/).
+The runs here hash passwords at the testing config's tiny cost (--cheap-hashes:
+no attack is about the hash's cost), which changes no other setting.
 Then the lab's own rules: every weak_*.patch still applies, the loopback
 guard refuses any other address, and an attack can't go past its bounds.
 """
@@ -17,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tools import steps
+from tools import appserver, steps
 
 ROOT = steps.ROOT
 LABS = ROOT / "labs"
@@ -34,7 +36,7 @@ def lab_run(step_name, tmp):
     """(exit status, output, verdicts, recording) of one run of a step's lab."""
     results, recording = tmp / f"{step_name}.json", tmp / f"{step_name}.txt"
     run = subprocess.run([sys.executable, "-m", "tools.attack", step_name[:2], "--results", str(results),
-                          "--record-to", str(recording)], cwd=ROOT, capture_output=True, text=True,
+                          "--record-to", str(recording), "--cheap-hashes"], cwd=ROOT, capture_output=True, text=True,
                          timeout=RUN_LIMIT, env=lab_environment())
     verdicts = json.loads(results.read_text()) if results.exists() else None
     return run.returncode, run.stdout + run.stderr, verdicts, recording.read_text() if recording.exists() else None
@@ -71,13 +73,30 @@ def test_the_page_shows_the_run_as_it_is_today(step, scratch):
         f"python3 -m tools attack {step.name[:2]} --record\n--- this run ---\n{output}")
 
 
+def test_cheap_hashes_change_the_hash_cost_and_no_other_setting(tmp_path):
+    """What --cheap-hashes serves is each step's development config with the two hash
+    methods of its testing config: the attacks meet the same app, only cheaper logins."""
+    show = ("import json, sys\nfrom flask.cli import ScriptInfo\n"
+            "config = ScriptInfo(app_import_path=sys.argv[1]).load_app().config\n"
+            "print(json.dumps({name: repr(value) for name, value in config.items()}))")
+    for step in (LABBED[0], LABBED[-1]):  # before and after the legacy hash setting (step 05)
+        env = appserver.environment(tmp_path / f"{step.name}.sqlite")
+        configs = [json.loads(subprocess.run([sys.executable, "-c", show, app], cwd=step, env=env, check=True,
+                                             capture_output=True, text=True).stdout.splitlines()[-1])
+                   for app in (appserver.APP, lab.CHEAP_HASHES)]
+        development, cheap = configs
+        changed = {name for name in development.keys() | cheap.keys() if development.get(name) != cheap.get(name)}
+        assert changed <= {"PASSWORD_HASH_METHOD", "LEGACY_PASSWORD_HASH_METHOD"}, changed
+        assert cheap["PASSWORD_HASH_METHOD"] == repr("scrypt:256:8:1") != development["PASSWORD_HASH_METHOD"]
+
+
 def test_a_copy_that_is_still_the_previous_step_fails_the_lab(tmp_path):
     """`make start STEP=03` copies step 02: before the learner writes sessions, the lab must fail (exit 1)."""
     copy = tmp_path / "03-sessions"
     lab.shutil.copytree(steps.find_step("02"), copy, ignore=lab.shutil.ignore_patterns(*steps.MACHINE_PARTS))
     results = tmp_path / "results.json"
     run = subprocess.run([sys.executable, "-m", "tools.attack", "03", "--dir", str(copy), "--target-only",
-                          "--results", str(results)], cwd=ROOT, capture_output=True, text=True,
+                          "--results", str(results), "--cheap-hashes"], cwd=ROOT, capture_output=True, text=True,
                          timeout=RUN_LIMIT, env=lab_environment())
     assert run.returncode == 1, run.stdout + run.stderr
     assert [entry["target"] for entry in json.loads(results.read_text())] == ["missing"]

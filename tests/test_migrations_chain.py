@@ -4,8 +4,9 @@ with no row lost; every step's models match its migrations (`flask db
 check`); and the users of every earlier step, old password hashes included,
 still log in at the last step through its HTTP API and real config.
 
-Each step's part is one process (chain_step.py): upgrade, a copy of the
-database as the upgrade left it, check, then the step's own users and logins.
+Each step's part is one request to one process that runs the whole chain
+(chain_step.py): upgrade, a copy of the database as the upgrade left it,
+check, then the step's own users and logins.
 """
 import json
 import sqlite3
@@ -14,6 +15,7 @@ import sys
 
 import pytest
 
+import chain_step
 import memo
 from conftest import ROOT, STEPS
 from tools import steps
@@ -27,16 +29,33 @@ def account(name):
             "password": f"{name} keeps a long and uncommon passphrase"}
 
 
-def in_step(step, database, plan):
-    """Run chain_step.py in the step's folder on the chain's database; what it found."""
-    environment = steps.environment_without_app_settings()
-    environment.pop("PYTHONPATH", None)
-    environment.update(DATABASE_URL=f"sqlite:///{database}", APP_CONFIG="development", PYTHONPATH=str(step))
-    result = subprocess.run([sys.executable, str(CHAIN_STEP), json.dumps(plan)], cwd=step, env=environment,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, (f"{step.name}: chain_step.py {' '.join(plan)} failed\n"
-                                    f"{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.splitlines()[-1])
+class Runner:
+    """chain_step.py, one process for the whole chain: each step's part is one request to it."""
+
+    def __init__(self, folder):
+        environment = steps.environment_without_app_settings()
+        environment.pop("PYTHONPATH", None)
+        self.errors = open(folder / "chain-step.err", "w+")
+        self.process = subprocess.Popen([sys.executable, str(CHAIN_STEP)], cwd=ROOT, env=environment, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
+        self.printed = []
+
+    def in_step(self, step, database, plan):
+        """Carry out the plan in the step, on the chain's database; what it found."""
+        self.process.stdin.write(json.dumps({"step": str(step), "database": str(database), "plan": plan}) + "\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith(chain_step.ANSWER):
+                return json.loads(line[len(chain_step.ANSWER):])
+            self.printed.append(line)
+        self.errors.seek(0)
+        raise AssertionError(f"{step.name}: chain_step.py {' '.join(plan)} failed\n"
+                             f"{''.join(self.printed)[-2000:]}\n{self.errors.read()[-3000:]}")
+
+    def stop(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+        self.errors.close()
 
 
 def snapshot(database):
@@ -89,8 +108,16 @@ def weak_hashes(database):
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory):
+def runner(tmp_path_factory):
+    started = Runner(tmp_path_factory.mktemp("runner"))
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory, runner):
     """Walk one database through every step; record what each step saw."""
+    in_step = runner.in_step
     folder = tmp_path_factory.mktemp("chain")
     database = folder / "chain.sqlite"
     first, *later = STEPS
@@ -154,10 +181,10 @@ def test_every_user_of_every_step_logs_in_at_the_last_step(chain):
         assert statuses["me"] == {name: [200, name] for name in expected}
 
 
-def test_the_last_step_logs_old_users_in_again(chain):
+def test_the_last_step_logs_old_users_in_again(chain, runner):
     """A second login at the last step: after any hash upgrade at the first one."""
     last = STEPS[-1]
-    again = in_step(last, chain["database"], {"login": chain["users"]})
+    again = runner.in_step(last, chain["database"], {"login": chain["users"]})
     assert again["login"] == {user["username"]: 200 for user in chain["users"]}
 
 

@@ -44,9 +44,14 @@ def without_shell_settings(**extra):
     return env
 
 
-def flask(python, *words):
-    """The Flask command for the app in the current folder, run by `python`."""
-    return [str(python), "-m", "flask", "--app", "authapp", *words]
+APP = "authapp"  # what `flask --app` loads: the step's factory, create_app(), with its config
+
+
+def flask(python, *words, app=APP):
+    """The Flask command for the app in the current folder, run by `python`.
+    `app` may call the factory with settings of its own, in Flask's syntax:
+    "authapp:create_app(PASSWORD_HASH_METHOD='scrypt:256:8:1')"."""
+    return [str(python), "-m", "flask", "--app", app, *words]
 
 
 def upgrade(folder, env, python=None, timeout=120):
@@ -69,11 +74,11 @@ class Server:
     """`flask run` on loopback port 0, its output kept in a file: the kernel
     picks a free port, and the server says which (tools/ports.py)."""
 
-    def __init__(self, folder, env, log_path, python=None):
+    def __init__(self, folder, env, log_path, python=None, app=APP):
         self.port = self.base_url = None
         self.log_path = Path(log_path)
         self.log = open(str(log_path), "w+", encoding="utf-8", errors="replace")
-        command = flask(python or sys.executable, "run", "--host", ports.HOST, "--port", "0")
+        command = flask(python or sys.executable, "run", "--host", ports.HOST, "--port", "0", app=app)
         self.process = subprocess.Popen(command, cwd=str(folder), env=env, stdin=subprocess.DEVNULL,
                                         stdout=self.log, stderr=subprocess.STDOUT)
 
