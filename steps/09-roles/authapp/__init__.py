@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import admin, auth, notes, passkeys, passwords, sudo, two_factor, verification
+from . import admin, auth, notes, passwords, sudo, verification
 from .access import init_access, public
 from .audit import init_audit
 from .cli import register_commands
@@ -11,7 +11,9 @@ from .config import allowed_origins, load_config
 from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
+from .passkeys import views as passkeys
 from .security import init_security
+from .two_factor import views as two_factor
 
 # The step's folder name ("01-models"), so GET / tells you which step is running.
 STEP = Path(__file__).resolve().parent.parent.name

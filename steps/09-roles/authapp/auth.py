@@ -12,7 +12,8 @@ from .errors import FieldErrors
 from .hashing import check_hash
 from .limits import address_key, browser_key, name_key, rate_limited
 from .models import AlreadyTaken, User, add_user, find_user
-from .sessions import current_session, end_session, login_required, start_pending_login, start_session
+from .sessions import current_session, end_session, login_required, start_session
+from .two_factor.pending import start_pending_login
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 from .verification import send_verification_mail
 
@@ -67,7 +68,7 @@ def login():
         log_event("login_succeeded", user=user)
         return {"user": user.to_dict()}
     # Two-factor is on (perhaps since a moment ago). No session, no known browser:
-    # only a pending login that a code finishes (two_factor.py).
+    # only a pending login that a code finishes (two_factor/).
     if not start_pending_login(user, only_while=same_password & User.totp_secret.is_not(None)):
         raise Unauthorized("invalid credentials")  # the password changed meanwhile
     log_event("login_needs_second_factor", user=user)

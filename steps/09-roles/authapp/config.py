@@ -1,9 +1,9 @@
 """Settings. Defaults live in the classes; the environment overrides them."""
 import os
-import re
 from datetime import timedelta
 
-from cryptography.fernet import Fernet
+from .passkeys import settings as passkey_settings
+from .two_factor import settings as two_factor_settings
 
 
 class Config:
@@ -87,14 +87,14 @@ class Config:
     # A verification link asks for the account's password: as many tries as a
     # login name gets, counted per account however many links it has.
     VERIFY_LIMIT_PER_ACCOUNT = "20 per hour"
-    # Two-factor authentication (two_factor.py, totp.py). A TOTP secret must stay
+    # Two-factor authentication (two_factor/). A TOTP secret must stay
     # readable (the server computes the codes from it), so it can't be hashed:
     # it is encrypted with this key (Fernet), which lives in the environment,
     # not in the database. A stolen copy of the database then holds no secret.
     # Several keys, comma-separated: the first encrypts, each one decrypts (to
     # change keys, put the new one first and keep the old one until every secret
     # has been set up again). This one is for your laptop only: everybody knows it.
-    TOTP_ENCRYPTION_KEY = "ZGV2LW9ubHkga2V5LCBrbm93biB0byBldmVyeWJvZHk="
+    TOTP_ENCRYPTION_KEY = two_factor_settings.DEVELOPMENT_KEY
     TOTP_ISSUER = "Flask Auth"  # the name authenticator apps show next to the codes
     TWO_FACTOR_SETUP_MAX_AGE = 10 * 60  # seconds to scan the QR code and confirm it with a code
     # After the right password, a login waits this long for the code.
@@ -108,7 +108,7 @@ class Config:
     # Setting up, confirming and turning off two-factor, together: each asks for
     # the password or a code, so a stolen session gets few guesses at either.
     TWO_FACTOR_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
-    # Passkeys (WebAuthn, passkeys.py). The RP ID ("relying party") is the domain
+    # Passkeys (WebAuthn, passkeys/). The RP ID ("relying party") is the domain
     # a passkey is bound to: the browser makes and hands out passkeys only to pages
     # on that domain or below it, so a look-alike site never gets one of ours.
     # The origin is the front end's exact scheme, host and port, which the
@@ -266,50 +266,24 @@ def refuse_missing_settings(config):
                            + "\n".join(f"  {name}: {why}" for name, why in missing.items()))
 
 
+# A feature's setting that needs more than a value: the feature says what will do,
+# with the other settings at hand (a passkey's origin must fit its RP ID).
+FEATURE_CHECKS = {"TOTP_ENCRYPTION_KEY": two_factor_settings.usable_encryption_keys,
+                  "WEBAUTHN_RP_ID": passkey_settings.usable_rp_id,
+                  "WEBAUTHN_ORIGIN": passkey_settings.usable_origin}
+
+
 def usable(name, value, config):
     """Set, and for SECRET_KEY also not the development value and not short or
-    repetitive enough to guess ("aaaa..." is long but no secret); for
-    TOTP_ENCRYPTION_KEY, Fernet keys and not the development one; for the
-    passkeys, settings a browser accepts (passkeys.py)."""
+    repetitive enough to guess ("aaaa..." is long but no secret); for a
+    feature's setting, what its FEATURE_CHECKS function accepts."""
     value = str(value or "").strip()
-    if name == "WEBAUTHN_RP_ID":
-        return is_domain_name(value) and value != "localhost"
-    if name == "WEBAUTHN_ORIGIN":
-        return origin_fits_rp_id(value, str(config.get("WEBAUTHN_RP_ID") or ""))
     if name == "SECRET_KEY":
         return (value != Config.SECRET_KEY and len(value) >= SECRET_KEY_MIN_LENGTH
                 and len(set(value)) >= SECRET_KEY_MIN_DISTINCT)
-    if name == "TOTP_ENCRYPTION_KEY":
-        keys = encryption_keys(value)
-        return bool(keys) and Config.TOTP_ENCRYPTION_KEY not in keys and all(map(is_fernet_key, keys))
+    if name in FEATURE_CHECKS:
+        return FEATURE_CHECKS[name](value, config)
     return bool(value)
-
-
-def encryption_keys(value):
-    """TOTP_ENCRYPTION_KEY as a list: "new,old" gives ["new", "old"]."""
-    return [key.strip() for key in (value or "").split(",") if key.strip()]
-
-
-def is_fernet_key(key):
-    try:
-        Fernet(key)  # 32 random bytes in URL-safe base64
-    except ValueError:
-        return False
-    return True
-
-
-def is_domain_name(text):
-    """example.com, not https://example.com, example.com:443 or 192.0.2.7."""
-    labels = text.split(".")
-    return (all(re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", label) for label in labels)
-            and not labels[-1].isdigit())
-
-
-def origin_fits_rp_id(origin, rp_id):
-    """WebAuthn: the page's origin must be secure (https) and its host the RP
-    ID or a subdomain of it; an origin has no path."""
-    found = re.fullmatch(r"https://([^/:]+)(:\d+)?", origin)
-    return bool(found) and (found[1] == rp_id or found[1].endswith(f".{rp_id}"))
 
 
 def allowed_origins(config):

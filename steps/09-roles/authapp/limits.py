@@ -10,18 +10,18 @@ outrun a limit.
 from functools import wraps
 from threading import Lock
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.errors import StorageError
 from werkzeug.exceptions import ServiceUnavailable
 
 from .audit import log_event
-from .browsers import known_browser, read_cookie_for
+from .browsers import known_browser
 from .digests import digest
 from .errors import http_error_as_json
 from .models import find_user, login_name
-from .sessions import pending_login, session_record
+from .sessions import session_record
 from .tokens import password_fingerprint
 from .validation import canonical_email, json_string
 
@@ -124,32 +124,6 @@ def account_key():
     """The account this request's session belongs to, however many sessions it has."""
     record = session_record()
     return f"user:{record.user_id}" if record else f"address:{get_remote_address()}"
-
-
-def pending_key():
-    """This browser's pending login (sessions.py: its id is already a SHA-256)."""
-    pending = pending_login()
-    return f"pending:{pending.id}" if pending else f"address:{get_remote_address()}"
-
-
-def pending_account_key():
-    pending = pending_login()
-    return f"user:{pending.user_id}" if pending else f"address:{get_remote_address()}"
-
-
-def known_for_pending():
-    """This browser's id if it has logged in before to the account that waits for a code here."""
-    if "known_for_pending" not in g:
-        pending = pending_login()
-        g.known_for_pending = read_cookie_for(pending.user if pending else None)
-    return g.known_for_pending
-
-
-def pending_browser_key():
-    """One allowance for all of the account's known browsers, not one each: the
-    number of cookies someone holds doesn't multiply the guesses at a code."""
-    pending = pending_login()
-    return f"known-browsers:{pending.user_id}" if pending else f"address:{get_remote_address()}"
 
 
 def counters_unreachable(error):

@@ -3,7 +3,7 @@ import unicodedata
 from datetime import datetime, timezone
 
 from flask import current_app, g
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, false, or_
+from sqlalchemy import ForeignKey, String, false, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import generate_password_hash
@@ -16,6 +16,11 @@ from .roles import roles_of
 def utcnow():
     """Now, in UTC, without tzinfo: SQLite and PostgreSQL then agree on what they return."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def timestamp(moment):
+    """ISO 8601 in UTC, e.g. "2026-11-29T10:15:00Z"; None stays None."""
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
 
 def normalized(password):
@@ -45,13 +50,13 @@ class User(db.Model):
     # older than this step were set to True by migration 0004 (see there).
     email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Two-factor authentication (totp.py): the TOTP secret, encrypted, or None
+    # Two-factor authentication (two_factor/totp.py): the TOTP secret, encrypted, or None
     # while two-factor is off; and the time step of the last code accepted, so
     # that no code works twice.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     # Wrong second factors in a row at login; at 100 the second factor is locked
-    # until a password reset (two_factor.py).
+    # until a password reset (two_factor/views.py).
     second_factor_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set by an admin (admin/): no login, and every session refused, until enabled.
     disabled_at: Mapped[datetime | None]
@@ -165,77 +170,3 @@ class UserSession(db.Model):
     proved_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")  # one query brings the session and its user
-
-
-class PendingLogin(db.Model):
-    """A login that has passed the password and waits for the second factor. It is
-    no session: /auth/me doesn't know it. The browser's cookie holds a random
-    token, this table its SHA-256, as for sessions."""
-    __tablename__ = "pending_logins"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the token
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship(lazy="joined")
-
-
-class RecoveryCode(db.Model):
-    """One unused recovery code, as its SHA-256 (recovery_codes.py says why a fast
-    hash is enough here). A used code is deleted."""
-    __tablename__ = "recovery_codes"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-
-
-class Passkey(db.Model):
-    """A public key that logs its user in (WebAuthn). The private key stays in
-    the user's authenticator: a phone, a laptop, a security key or a password
-    manager. A stolen copy of this table logs nobody in."""
-    __tablename__ = "passkeys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # The authenticator's id for the credential (at most 1023 bytes). UNIQUE: a
-    # credential belongs to one account, whoever else sends its id.
-    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1023), unique=True)
-    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE format, as the authenticator sent it
-    # The random id the authenticator keeps for the account (not users.id:
-    # nothing about the account leaks through it). The same for all its passkeys.
-    user_handle: Mapped[bytes] = mapped_column(LargeBinary(64))
-    # How often the authenticator says it has signed (32 bits, beyond INTEGER's
-    # 2^31). Synced passkeys always say 0.
-    sign_count: Mapped[int] = mapped_column(BigInteger)
-    # WebAuthn's BE and BS flags: may it be copied to other devices (fixed for
-    # its life), and has it been (may change).
-    backup_eligible: Mapped[bool]
-    backed_up: Mapped[bool]
-    name: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_used_at: Mapped[datetime | None]
-
-    def to_dict(self):
-        return {"id": self.id, "name": self.name, "created_at": timestamp(self.created_at),
-                "last_used_at": timestamp(self.last_used_at), "backed_up": self.backed_up}
-
-
-def timestamp(moment):
-    """ISO 8601 in UTC, e.g. "2026-11-29T10:15:00Z"; None stays None."""
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
-
-
-class PasskeyChallenge(db.Model):
-    """A WebAuthn ceremony in progress in one browser: the challenge its
-    authenticator must sign. The cookie holds a random token, this table its
-    SHA-256, as for sessions (ceremonies.py)."""
-    __tablename__ = "passkey_challenges"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # hex SHA-256 of the token
-    purpose: Mapped[str] = mapped_column(String(8))  # "register" or "login"
-    challenge: Mapped[bytes] = mapped_column(LargeBinary(64))
-    # Adding a passkey: whose, with which user handle, and its name.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    user_handle: Mapped[bytes | None] = mapped_column(LargeBinary(64))
-    name: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,9 +9,9 @@ from .extensions import db
 from .limits import account_key, address_key, email_key, rate_limited
 from .mail import send_mail
 from .models import User
+from .proofs import require_proof
 from .sessions import login_required, revoke_sessions, start_session
 from .tokens import make_reset_token, user_for_reset_token
-from .two_factor import require_proof
 from .validation import canonical_email, email_problem, json_object, password_problem, required_strings
 
 bp = Blueprint("passwords", __name__, url_prefix="/auth")
@@ -62,10 +62,10 @@ def reset_password():
     if not user.set_password_if_unchanged(password):  # used by another request meanwhile
         raise invalid_reset_link()
     user.email_verified = True  # the link reached this mailbox: that proves it
-    user.second_factor_failures = 0  # a reset unlocks the second factor (two_factor.py)
+    user.second_factor_failures = 0  # a reset unlocks the second factor (two_factor/)
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
     db.session.commit()
-    if not user.two_factor_enabled:  # with two-factor on, a browser is known only after a code (two_factor.py)
+    if not user.two_factor_enabled:  # with two-factor on, a browser is known only after a code (two_factor/)
         remember_browser(user)  # it proved the mailbox: from here, others' guesses can't lock its owner out
     log_event("reset_completed", user=user)
     send_password_changed_notice(user)
@@ -79,7 +79,8 @@ def change_password():
     data = json_object()
     _, new = required_strings(data, "current_password", "new_password")
     require_good_password("new_password", new, g.user)  # first: a refused new password uses up no code
-    require_proof(data, "current_password")  # with two-factor on, a code too (two_factor.py)
+    # With two-factor on, a code too (proofs.py).
+    require_proof(g.user, data, "current_password", "is not your current password")
     g.user.set_password(new)
     revoke_sessions(g.user)  # whoever knew the old password is logged out everywhere...
     start_session(g.user)  # ...and this browser gets a new session id (commits it all)

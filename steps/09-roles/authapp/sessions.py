@@ -10,7 +10,8 @@ from werkzeug.exceptions import Unauthorized
 
 from .digests import digest
 from .extensions import db
-from .models import PendingLogin, User, UserSession, utcnow
+from .models import User, UserSession, utcnow
+from .two_factor.models import PendingLogin
 
 # Writing last_seen_at on every request would cost a database write per
 # request; once a minute is precise enough for a 30-minute idle timeout.
@@ -90,47 +91,6 @@ def current_session():
         record.last_seen_at = now
         db.session.commit()
     return record
-
-
-def start_pending_login(user, only_while):
-    """The right password of an account with two-factor on: no session yet.
-    This browser gets a pending login instead, which only the second factor
-    turns into a session (two_factor.py). Like a session: a random token in the
-    cookie, its SHA-256 in the database; expired ones are deleted here. Written
-    only while `only_while` holds for the user's row, as start_session() does.
-    True if it was."""
-    end_session()  # whoever was logged in on this browser is not any more
-    max_age = current_app.config["TWO_FACTOR_LOGIN_MAX_AGE"]
-    db.session.execute(db.delete(PendingLogin).where(PendingLogin.created_at < utcnow() - max_age))
-    token = secrets.token_urlsafe(32)
-    row = (db.select(literal(digest(token)), User.id, literal(utcnow()))
-           .where(User.id == user.id, User.disabled_at.is_(None), only_while).with_for_update(read=True))
-    added = db.session.execute(db.insert(PendingLogin).from_select(["id", "user_id", "created_at"], row)
-                               .returning(PendingLogin.id))
-    if added.first() is None:
-        db.session.rollback()  # the credentials changed meanwhile
-        return False
-    db.session.commit()
-    session["pending_login"] = token
-    return True
-
-
-def pending_login():
-    """This browser's pending login, if it is younger than TWO_FACTOR_LOGIN_MAX_AGE;
-    else None. Read once per request: the rate limits ask for it first."""
-    if "pending_login" not in g:
-        token = session.get("pending_login")
-        record = db.session.get(PendingLogin, digest(token)) if isinstance(token, str) else None
-        max_age = current_app.config["TWO_FACTOR_LOGIN_MAX_AGE"]
-        g.pending_login = record if record and utcnow() - record.created_at <= max_age else None
-    return g.pending_login
-
-
-def finish_pending_login(record):
-    """Use the pending login up, as one conditional DELETE: of two requests that
-    both proved a second factor for it, the database lets one win."""
-    finished = db.session.execute(db.delete(PendingLogin).where(PendingLogin.id == record.id))
-    return finished.rowcount == 1
 
 
 def login_required(view):

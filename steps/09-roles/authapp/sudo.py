@@ -8,9 +8,10 @@ from werkzeug.exceptions import Forbidden
 from .audit import log_event
 from .extensions import db
 from .limits import account_key, rate_limited
-from .models import Passkey, utcnow
+from .models import utcnow
+from .passkeys.models import Passkey
+from .proofs import require_proof
 from .sessions import login_required
-from .two_factor import require_proof
 from .validation import json_object
 
 bp = Blueprint("sudo", __name__, url_prefix="/auth")
@@ -23,7 +24,7 @@ NOT_RECENT = "this needs a recent proof that it is you: POST /auth/reauthenticat
 @rate_limited("REAUTHENTICATE_LIMIT_PER_ACCOUNT", "too many re-authentications", by=account_key)
 @login_required
 def reauthenticate():
-    require_proof(json_object())  # the password and, with two-factor on, a code (two_factor.py)
+    require_proof(g.user, json_object())  # the password and, with two-factor on, a code (proofs.py)
     g.session.proved_at = utcnow()
     db.session.commit()
     log_event("reauthenticated", user=g.user)

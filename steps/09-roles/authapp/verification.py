@@ -13,10 +13,9 @@ from .limits import account_key, address_key, email_key, rate_limited
 from .mail import send_mail
 from .models import User
 from .passwords import nobody
-from .proofs import require_password
+from .proofs import require_password, require_proof
 from .sessions import login_required
 from .tokens import make_verify_token, read_verify_token
-from .two_factor import require_proof
 from .validation import canonical_email, email_problem, json_object, json_string, required_strings
 
 bp = Blueprint("verification", __name__, url_prefix="/auth")
@@ -101,7 +100,7 @@ def resend_verification():
 def change_email():
     data = json_object()
     _, new_email = required_strings(data, "password", "new_email")
-    require_proof(data)  # with two-factor on, a code too: reset links follow the address (two_factor.py)
+    require_proof(g.user, data)  # with two-factor on, a code too: reset links follow the address
     if problem := email_problem(new_email):
         raise FieldErrors("some fields are invalid", {"new_email": problem})
     new_email = canonical_email(new_email)

@@ -151,9 +151,9 @@ def runner(app):
 
 
 class Clock:
-    """The server's clock for TOTP codes (authapp/totp.py's now()), stopped in
-    the middle of a 30-second step near the real time. Tests move it with
-    tick(): none of them waits for a code to change."""
+    """The server's clock for TOTP codes (authapp/two_factor/totp.py's now()),
+    stopped in the middle of a 30-second step near the real time. Tests move
+    it with tick(): none of them waits for a code to change."""
 
     def __init__(self):
         self.time = int(time.time()) // 30 * 30 + 15
@@ -171,7 +171,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    from authapp import totp  # only the steps that have two-factor have it
+    from authapp.two_factor import totp  # only the steps that have two-factor have it
     stopped = Clock()
     monkeypatch.setattr(totp, "now", stopped.read)
     return stopped

@@ -43,6 +43,7 @@ def test_environment_overrides_the_class(monkeypatch):
     assert app.config["SECRET_KEY"] == "from-the-environment-and-long-enough-to-be-a-key"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///elsewhere.sqlite"
     assert app.config["TOTP_ENCRYPTION_KEY"] == "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4="
+    assert app.config["WEBAUTHN_ORIGIN"] == "https://example.com"
 
 
 def test_keyword_overrides_win(monkeypatch):

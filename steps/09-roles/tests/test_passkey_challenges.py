@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from authapp import ceremonies
 from authapp.extensions import db
-from authapp.models import PasskeyChallenge, utcnow
+from authapp.models import utcnow
+from authapp.passkeys import ceremonies
+from authapp.passkeys.models import PasskeyChallenge
 from conftest import PASSWORD, SoftwareAuthenticator, add_passkey, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}

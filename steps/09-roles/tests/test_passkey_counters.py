@@ -5,9 +5,9 @@ import copy
 
 import pytest
 
-from authapp import passkeys
 from authapp.extensions import db
-from authapp.models import Passkey
+from authapp.passkeys import views
+from authapp.passkeys.models import Passkey
 from conftest import BS, PASSWORD, UP, UV, SoftwareAuthenticator, add_passkey, all_at_once, held_at_a_barrier, sign_in
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -64,7 +64,7 @@ def test_two_copies_with_the_same_count_at_the_same_instant_get_in_once(app, cli
     browsers = [app.test_client(), app.test_client()]
     answers = [one.get(browser.post("/auth/passkeys/login/options").get_json())
                for one, browser in zip((authenticator, clone), browsers)]
-    held_at_a_barrier(monkeypatch, passkeys, "record_use", 2)
+    held_at_a_barrier(monkeypatch, views, "record_use", 2)
     statuses = all_at_once(*[lambda browser=browser, answer=answer: browser.post(
         "/auth/passkeys/login/verify", json=answer) for browser, answer in zip(browsers, answers)])
     assert sorted(statuses) == [200, 401]

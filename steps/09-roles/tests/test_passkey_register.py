@@ -4,9 +4,9 @@ import base64
 
 import pytest
 
-from authapp import passkeys
 from authapp.extensions import db
-from authapp.models import Passkey
+from authapp.passkeys import views
+from authapp.passkeys.models import Passkey
 from conftest import (
     PASSWORD,
     SoftwareAuthenticator,
@@ -192,7 +192,7 @@ def test_first_passkeys_added_in_two_browsers_at_once_keep_one_user_handle(app, 
     # passkey goes in, the other is told to ask again.
     offers = [(browser, options(browser).get_json()) for browser in logged_in_browsers(app, 2)]
     answers = [(browser, SoftwareAuthenticator().create(offer)) for browser, offer in offers]
-    held_at_a_barrier(monkeypatch, passkeys, "check_what_py_webauthn_leaves_to_us", 2)
+    held_at_a_barrier(monkeypatch, views, "check_what_py_webauthn_leaves_to_us", 2)
     statuses = all_at_once(*[lambda browser=browser, answer=answer: browser.post(
         "/auth/passkeys/register/verify", json=answer) for browser, answer in answers])
     assert sorted(statuses) == [201, 409]

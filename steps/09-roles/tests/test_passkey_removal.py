@@ -86,3 +86,25 @@ def test_each_passkey_is_removed_on_its_own(client, passkey_id, authenticator):
     assert [passkey["name"] for passkey in client.get("/auth/passkeys").get_json()["passkeys"]] == ["phone"]
     client.post("/auth/logout")
     assert sign_in(client, phone).status_code == 200
+
+
+def test_with_two_factor_on_removing_a_passkey_takes_a_code_too(app, client, passkey_id, clock, authenticator):
+    # A thief with Alice's session and her password, not her phone: removing a
+    # passkey ends every other session (the owner's too) and takes away her
+    # phishing-resistant way in. So it asks what adding one and turning two-factor
+    # off ask: the password and a code (or a recovery code).
+    secret = client.post("/auth/2fa/setup", json={"password": PASSWORD}).get_json()["secret"]
+    client.post("/auth/2fa/confirm", json={"code": clock.code(secret)})
+    clock.tick()
+    owner = app.test_client()
+    assert sign_in(owner, authenticator).status_code == 200
+    no_code = remove(client, passkey_id)
+    assert no_code.status_code == 400
+    assert no_code.get_json()["fields"] == {"code": "is required (or a recovery_code)"}
+    wrong = client.delete(f"/auth/passkeys/{passkey_id}", json={"password": PASSWORD,
+                                                                "code": clock.code(secret, steps=10)})
+    assert wrong.status_code == 403
+    assert len(client.get("/auth/passkeys").get_json()["passkeys"]) == 1
+    assert owner.get("/auth/me").status_code == 200  # her session goes on
+    right = client.delete(f"/auth/passkeys/{passkey_id}", json={"password": PASSWORD, "code": clock.code(secret)})
+    assert right.status_code == 204

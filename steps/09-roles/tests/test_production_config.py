@@ -49,7 +49,9 @@ def test_production_refuses_a_short_or_known_secret_key(key):
 def test_production_takes_the_secret_key_from_the_environment(monkeypatch):
     for name, value in PRODUCTION.items():
         monkeypatch.setenv(name, value)
-    assert create_app("production").config["SECRET_KEY"] == PRODUCTION["SECRET_KEY"]
+    config = create_app("production").config
+    assert config["SECRET_KEY"] == PRODUCTION["SECRET_KEY"]
+    assert config["TOTP_ENCRYPTION_KEY"] == PRODUCTION["TOTP_ENCRYPTION_KEY"]  # step 07's key too
 
 
 def test_development_still_starts_without_one(monkeypatch):

@@ -6,9 +6,9 @@ import time
 import pyotp
 import pytest
 
-from authapp import recovery_codes
 from authapp.extensions import db
-from authapp.models import RecoveryCode
+from authapp.two_factor import recovery_codes
+from authapp.two_factor.models import RecoveryCode
 from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}

@@ -2,9 +2,9 @@
 guesses at the second factor, and can't lock the owner out with them."""
 import pytest
 
-from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
+from authapp.two_factor import views
 from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -62,7 +62,7 @@ def test_simultaneous_guesses_cannot_outrun_the_limit(app, secret, monkeypatch):
     # each waits until five are there: counted on arrival, the other three never
     # get in; counted any later, all eight would.
     cookie = log_in(app.test_client()).get_cookie("session").value
-    held_at_a_barrier(monkeypatch, two_factor, "proves_second_factor", 5)
+    held_at_a_barrier(monkeypatch, views, "proves_second_factor", 5)
 
     def from_a_copy_of_the_browser():
         copy = app.test_client()
@@ -80,8 +80,10 @@ def test_the_owners_known_browser_gets_in_while_the_account_is_locked(app, clien
         attacker = log_in(app.test_client(), f"198.51.100.{number}")
         for _ in range(4):
             guess(attacker, address=f"198.51.100.{number}")
+    stranger = log_in(app.test_client(), "198.51.100.9")
+    assert guess(stranger, clock.code(secret, 1), "198.51.100.9") == 429  # the account's guesses are gone...
     log_in(client)
-    assert guess(client, clock.code(secret, 1)) == 200
+    assert guess(client, clock.code(secret, 1)) == 200  # ...not her browser's
 
 
 def test_a_known_browser_has_ten_guesses_an_hour_of_its_own(app, client, secret, clock):
@@ -172,7 +174,7 @@ def test_after_100_wrong_codes_in_a_row_the_right_one_fails_and_the_owner_is_tol
     assert [guess(attacker) for _ in range(100)] == [401] * 100
     response = attacker.post("/auth/login/2fa", json={"code": clock.code(secret, 1)})
     assert response.status_code == 401
-    assert response.get_json() == {"error": two_factor.LOCKED}
+    assert response.get_json() == {"error": views.LOCKED}
     assert [message["Subject"] for message in inbox.messages[-1:]] == ["Your second factor is locked"]
     assert inbox.messages[-1]["To"] == "alice@example.com"
 
@@ -198,6 +200,7 @@ def test_a_password_reset_unlocks_the_second_factor(app, client, secret, clock, 
     """The owner locked out by someone's 100 guesses resets her password (the old
     one is what they had) and logs in with her code again."""
     failures_in_a_row(app, 100)
+    assert guess(log_in(client), clock.code(secret, 1)) == 401  # locked: even her right code fails
     client.post("/auth/forgot-password", json={"email": "alice@example.com"})
     token = inbox.messages[-1].get_content().split("reset-password?token=")[1].split()[0]
     assert client.post("/auth/reset-password", json={"token": token, "password": "a brand new passphrase"}

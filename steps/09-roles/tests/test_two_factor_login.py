@@ -8,9 +8,11 @@ from datetime import timedelta
 import pyotp
 import pytest
 
-from authapp import auth, totp
+from authapp import auth
 from authapp.extensions import db
-from authapp.models import PendingLogin, UserSession, utcnow
+from authapp.models import UserSession, utcnow
+from authapp.two_factor import totp
+from authapp.two_factor.models import PendingLogin
 from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}

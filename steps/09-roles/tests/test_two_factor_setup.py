@@ -8,9 +8,9 @@ import pyotp
 import pytest
 import segno
 
-from authapp import two_factor
 from authapp.extensions import db
 from authapp.models import User
+from authapp.two_factor import totp
 from conftest import PASSWORD, all_at_once, held_at_a_barrier
 
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -132,7 +132,7 @@ def test_two_confirmations_at_the_same_instant_turn_it_on_once(app, client, alic
     other = app.test_client()
     other.post("/auth/login", json={"username": "alice", "password": PASSWORD})
     secrets = [setup(browser).get_json()["secret"] for browser in (client, other)]
-    held_at_a_barrier(monkeypatch, two_factor.totp, "turn_on", 2)
+    held_at_a_barrier(monkeypatch, totp, "turn_on", 2)
     statuses = all_at_once(lambda: confirm(client, code(secrets[0])), lambda: confirm(other, code(secrets[1])))
     assert sorted(statuses) == [200, 409]
 
@@ -193,9 +193,9 @@ def test_the_secret_is_stored_encrypted_with_the_configured_key(app, client, sec
     with app.app_context():
         stored = db.session.scalar(db.select(User.totp_secret))
         assert secret not in stored and base64.b32decode(secret) not in base64.urlsafe_b64decode(stored)
-        assert two_factor.totp.decrypt(stored) == secret
+        assert totp.decrypt(stored) == secret
         app.config["TOTP_ENCRYPTION_KEY"] = "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4="
-        assert two_factor.totp.decrypt(stored) is None
+        assert totp.decrypt(stored) is None
 
 
 def test_a_new_key_goes_in_front_and_the_old_one_still_decrypts(app, client, secret):

@@ -1,6 +1,6 @@
-"""Two-factor authentication: after the password, a code from an authenticator
-app (totp.py), or one of the recovery codes (recovery_codes.py) for the day
-the phone is lost.
+"""Two-factor authentication's routes: after the password, a code from an
+authenticator app (totp.py), or one of the recovery codes (recovery_codes.py)
+for the day the phone is lost.
 
     POST /auth/2fa/setup    {"password"}          a new secret and its QR code; nothing changes yet
     POST /auth/2fa/confirm  {"code"}              two-factor on: ten recovery codes, shown once
@@ -11,20 +11,30 @@ the phone is lost.
 import json
 
 from flask import Blueprint, current_app, g, session
-from werkzeug.exceptions import Conflict, Forbidden, Unauthorized
+from werkzeug.exceptions import Conflict, Unauthorized
 
+from ..access import public
+from ..audit import log_event
+from ..browsers import remember_browser
+from ..errors import FieldErrors
+from ..extensions import db
+from ..limits import account_key, rate_limited
+from ..mail import send_mail
+from ..models import User
+from ..proofs import require_password, require_proof
+from ..sessions import login_required, revoke_sessions, start_session
+from ..validation import json_object, required_strings
 from . import totp
-from .access import public
-from .audit import log_event
-from .browsers import remember_browser
-from .errors import FieldErrors
-from .extensions import db
-from .limits import account_key, known_for_pending, pending_account_key, pending_browser_key, pending_key, rate_limited
-from .mail import send_mail
-from .models import User
-from .recovery_codes import codes_left, forget_codes, new_codes, read_recovery_code, use_recovery_code
-from .sessions import finish_pending_login, login_required, pending_login, revoke_sessions, start_session
-from .validation import json_object, required_strings
+from .codes import proves_second_factor, second_factor
+from .pending import (
+    finish_pending_login,
+    known_for_pending,
+    pending_account_key,
+    pending_browser_key,
+    pending_key,
+    pending_login,
+)
+from .recovery_codes import codes_left, forget_codes, new_codes
 
 bp = Blueprint("two_factor", __name__, url_prefix="/auth")
 
@@ -46,7 +56,8 @@ def status():
 @login_required
 def setup():
     (password,) = required_strings(json_object(), "password")
-    require_password(password)  # a session left open on a shared computer is not enough
+    # A session left open on a shared computer is not enough (proofs.py).
+    require_password(g.user, password, "password", "is not your password")
     if g.user.two_factor_enabled:
         raise Conflict("two-factor authentication is already on: turn it off first")
     secret = totp.new_secret()
@@ -102,7 +113,7 @@ def secret_being_set_up():
               exempt_when=lambda: not known_for_pending())
 def login_with_code():
     field, value = second_factor(json_object())
-    pending = pending_login()  # this browser's, after the right password (sessions.py)
+    pending = pending_login()  # this browser's, after the right password (pending.py)
     if pending is None or not pending.user.two_factor_enabled:
         raise Unauthorized("no login is waiting for a code here: log in with your password first")
     user = pending.user
@@ -130,7 +141,7 @@ def login_with_code():
 
 
 # NIST SP 800-63B-4 section 3.2.2: at most 100 consecutive failed attempts at
-# one account. The rate limits (limits.py) make reaching it take hours; this is
+# one account. The rate limits (above) make reaching it take hours; this is
 # the hard stop behind them.
 MAX_FAILURES = 100
 LOCKED = "too many wrong codes in a row: reset your password to unlock the second factor"
@@ -142,7 +153,7 @@ def count_attempt(user):
     committed at once, so it stays counted whatever this request does next.
     Its number in the current run of failures (a right code sets it back to 0),
     or None when MAX_FAILURES have failed in a row: then only a password reset
-    unlocks (passwords.py)."""
+    unlocks (authapp/passwords.py)."""
     with db.engine.begin() as connection:
         counted = connection.execute(
             db.update(User).where(User.id == user.id, User.second_factor_failures < MAX_FAILURES)
@@ -158,29 +169,13 @@ def send_locked_notice(user):
               "can't use it any more.\n")
 
 
-def second_factor(data):
-    """("code", "123456") or ("recovery_code", "ABCD..."): exactly one of the two, well-formed."""
-    sent = [name for name in ("code", "recovery_code") if data.get(name) not in (None, "")]
-    if len(sent) != 1:
-        problem = "send a code or a recovery_code, not both" if sent else "is required (or a recovery_code)"
-        raise FieldErrors("some fields are missing or invalid", {"code": problem})
-    (field,) = sent
-    (value,) = required_strings(data, field)
-    return field, (totp.read_code if field == "code" else read_recovery_code)(field, value)
-
-
-def proves_second_factor(user, field, value):
-    """True if `value` works for `user`; every code works once."""
-    return totp.use_code(user, value) if field == "code" else use_recovery_code(user, value)
-
-
 @bp.post("/2fa/disable")
 @two_factor_change_limit
 @login_required
 def disable():
     data = json_object()
     second_factor(data)  # this route always takes a code: a missing one is a 400, even when it is off
-    require_proof(data)
+    require_proof(g.user, data)
     if not g.user.two_factor_enabled:
         raise Conflict("two-factor authentication is already off")
     totp.turn_off(g.user)
@@ -194,25 +189,3 @@ def disable():
               "two-factor authentication on again.\n")
     return {"message": "two-factor authentication is off"}
 
-
-def require_proof(data, password_field="password"):
-    """The one proof that every change to how this account is reached or
-    recovered asks for (ASVS 5.0 V7.5.1, full re-authentication): the password
-    and, with two-factor on, a current code or a recovery code. Turning
-    two-factor off, changing the email and changing the password all call it:
-    else a thief with a session and the password could move the address and
-    the password, and the owner's phone would guard nothing."""
-    (password,) = required_strings(data, password_field)
-    factor = second_factor(data) if g.user.two_factor_enabled else None
-    require_password(password, password_field)
-    if factor and not proves_second_factor(g.user, *factor):
-        field, _ = factor
-        raise FieldErrors("wrong code", {field: "is not a valid code"}, code=Forbidden.code)
-
-
-WRONG_PASSWORD = {"password": "is not your password", "current_password": "is not your current password"}
-
-
-def require_password(password, field="password"):
-    if not g.user.check_password(password):
-        raise FieldErrors("wrong password", {field: WRONG_PASSWORD[field]}, code=Forbidden.code)

@@ -11,9 +11,9 @@ requests bring it at the same instant.
 """
 import secrets
 
-from .digests import digest
-from .errors import FieldErrors
-from .extensions import db
+from ..digests import digest
+from ..errors import FieldErrors
+from ..extensions import db
 from .models import RecoveryCode
 
 COUNT = 10

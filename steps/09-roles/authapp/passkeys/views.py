@@ -1,7 +1,4 @@
-"""Passkeys (WebAuthn): log in with a key pair instead of a password. The
-user's authenticator (a phone, a laptop, a security key, a password manager)
-keeps the private key and signs our challenge once the user has unlocked it;
-we keep the public key. py_webauthn (Duo Labs) writes the options and checks
+"""The passkey routes. py_webauthn (Duo Labs) writes the options and checks
 the answers: their binary formats, the signature, the origin and the RP ID.
 
     POST   /auth/passkeys/register/options  {"password", "name"}  options for navigator.credentials.create()
@@ -10,10 +7,8 @@ the answers: their binary formats, the signature, the origin and the RP ID.
     POST   /auth/passkeys/login/options                            options for navigator.credentials.get()
     POST   /auth/passkeys/login/verify      what get() answered      200 {"user"}, and a session
     GET    /auth/passkeys                                          this account's passkeys
-    DELETE /auth/passkeys/<id>              {"password"}           204
+    DELETE /auth/passkeys/<id>              {"password"}           204 (with two-factor on, a code too)
 """
-import unicodedata
-
 from flask import Blueprint, current_app, g, request
 from sqlalchemy.exc import IntegrityError
 from webauthn import (
@@ -27,7 +22,6 @@ from webauthn.helpers import (
     decoded_public_key_to_cryptography,
     options_to_json_dict,
     parse_authentication_credential_json,
-    parse_client_data_json,
     parse_registration_credential_json,
 )
 from webauthn.helpers.exceptions import InvalidRegistrationResponse
@@ -40,18 +34,20 @@ from webauthn.helpers.structs import (
 )
 from werkzeug.exceptions import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 
-from .access import public
-from .audit import log_event
-from .browsers import remember_browser
+from ..access import public
+from ..audit import log_event
+from ..browsers import remember_browser
+from ..extensions import db
+from ..limits import account_key, address_key, rate_limited
+from ..mail import send_mail
+from ..models import User, utcnow
+from ..proofs import require_proof
+from ..sessions import login_required, revoke_sessions, start_session
+from ..validation import json_object, no_form_body
+from .answers import expected, made_on_our_page, read_answer, refused
 from .ceremonies import start_ceremony, take_ceremony
-from .errors import FieldErrors
-from .extensions import db
-from .limits import account_key, address_key, rate_limited
-from .mail import send_mail
-from .models import Passkey, User, utcnow
-from .sessions import login_required, revoke_sessions, start_session
-from .two_factor import require_password, require_proof
-from .validation import json_object, no_form_body, required_strings
+from .models import Passkey
+from .names import passkey_name
 
 bp = Blueprint("passkeys", __name__, url_prefix="/auth/passkeys")
 
@@ -64,7 +60,6 @@ passkey_login_limit = rate_limited("PASSKEY_LOGIN_LIMIT_PER_ADDRESS", "too many 
 passkey_change_limit = rate_limited("PASSKEY_CHANGE_LIMIT_PER_ACCOUNT", "too many passkey changes",
                                     by=account_key, shared=True)
 
-NAME_MAX_LENGTH = 64
 CREDENTIAL_ID_MAX_LENGTH = 1023
 # Discoverable ("resident") credentials: the authenticator keeps the account
 # with the key, so a login needs no username. User verification: it signs
@@ -95,8 +90,8 @@ def register_options():
         raise Conflict(f"an account can have {len(mine)} passkeys at most: remove one first")
     # A session left open on a shared computer must not add a way in: the password
     # again and, with two-factor on, a code, since a passkey logs in without one
-    # (login_verify). The proof every such change asks for (two_factor.py).
-    require_proof(data)
+    # (login_verify). The proof every such change asks for (proofs.py).
+    require_proof(g.user, data)
     options = generate_registration_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"], rp_name=current_app.config["WEBAUTHN_RP_NAME"],
         user_name=g.user.username,
@@ -241,8 +236,9 @@ def record_use(passkey, verified):
 @passkey_change_limit
 @login_required
 def remove(passkey_id):
-    (password,) = required_strings(json_object(), "password")
-    require_password(password)
+    # The whole proof, as for adding one: removing ends every other session, the
+    # owner's too, and takes away a way in that can't be phished.
+    require_proof(g.user, json_object())
     passkey = db.session.scalar(db.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == g.user.id))
     if passkey is None:  # someone else's, or nobody's: the same answer
         raise NotFound("you have no passkey with this id")
@@ -260,79 +256,6 @@ def remove(passkey_id):
 
 def passkeys_of(user):
     return db.session.scalars(db.select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)).all()
-
-
-def passkey_name(data):
-    """The name the user gives the new passkey ("phone"); "passkey" if none."""
-    if data.get("name") in (None, ""):
-        return "passkey"
-    (name,) = required_strings(data, "name")
-    if not 0 < len(name.strip()) <= NAME_MAX_LENGTH:
-        raise FieldErrors("some fields are invalid", {"name": f"must be at most {NAME_MAX_LENGTH} characters"})
-    if not one_plain_line(name.strip()):
-        raise FieldErrors("some fields are invalid", {"name": NOT_ONE_PLAIN_LINE})
-    return name.strip()
-
-
-NOT_ONE_PLAIN_LINE = "must be one line of text: no line breaks, control or text-direction characters"
-# Unicode's explicit directional formatting characters (UAX #9, section 2): the
-# text after one is shown in another order than it is stored ("Trojan Source").
-BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
-def one_plain_line(text):
-    """The name goes into the owner's mails and onto her list of passkeys: a line
-    break there would let its author write lines of our notice ("no action
-    needed"), a direction character reorder them. Accents and emoji are fine."""
-    return not any(unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS for char in text)
-
-
-def read_answer(parse):
-    """The authenticator's answer (the JSON of create() or get()), parsed by
-    py_webauthn; a 400 if it can't be. Its parts are base64url text around
-    binary structures (CBOR, ASN.1, signatures) that an attacker shapes at
-    will, and whatever can't read them raises: py_webauthn its own exceptions,
-    base64, cbor2 and cryptography theirs. Each means a bad answer, never a 500."""
-    data = json_object()
-    try:
-        return parse(data)
-    except Exception as error:  # noqa: BLE001
-        raise BadRequest(f"not an authenticator's answer: {reason(error)}") from error
-
-
-def refused(why, kind, user):
-    """The error to raise for an answer that failed a check (`why`: the
-    exception, or a sentence). The reason is in it: a wrong WEBAUTHN_ORIGIN
-    or RP ID shows up here, for instance."""
-    why = reason(why) if isinstance(why, Exception) else why
-    log_event("passkey_refused", user=user, reason=why)
-    return kind(f"passkey not accepted: {why}")
-
-
-def reason(error):
-    """What went wrong, in a line. py_webauthn's "See __cause__ for more info"
-    points at the error underneath: say what that one says instead."""
-    text = str(error).removesuffix(" See __cause__ for more info")
-    if error.__cause__ is not None:
-        text = f"{text.rstrip('.')}: {error.__cause__}"
-    text = (text or type(error).__name__)[:200]
-    # The text can quote the answer (a client data "type" of "\ud800"): escape what UTF-8 can't carry.
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def made_on_our_page(credential):
-    """WebAuthn (7.1 and 7.2, crossOrigin and topOrigin): an answer made in a
-    frame that another site's page holds is refused, since our pages are never
-    framed: such a page could trick a click out of the user. py_webauthn leaves
-    this check to us."""
-    if parse_client_data_json(credential.response.client_data_json).cross_origin:
-        raise ValueError("it was made in a frame on another site's page")
-
-
-def expected():
-    """What the answer must say it was made for: our RP ID and the front end's origin."""
-    return {"expected_rp_id": current_app.config["WEBAUTHN_RP_ID"],
-            "expected_origin": current_app.config["WEBAUTHN_ORIGIN"]}
 
 
 def timeout_in_ms():

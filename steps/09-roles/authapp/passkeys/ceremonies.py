@@ -13,9 +13,10 @@ import secrets
 from flask import current_app, session
 from werkzeug.exceptions import ServiceUnavailable
 
-from .digests import digest
-from .extensions import db
-from .models import PasskeyChallenge, utcnow
+from ..digests import digest
+from ..extensions import db
+from ..models import utcnow
+from .models import PasskeyChallenge
 
 COOKIE_KEY = "passkey_ceremony"  # its key in Flask's session cookie
 

@@ -19,10 +19,10 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import or_
 
-from .config import encryption_keys
-from .errors import FieldErrors
-from .extensions import db
-from .models import User
+from ..errors import FieldErrors
+from ..extensions import db
+from ..models import User
+from .settings import encryption_keys
 
 CODE = re.compile(r"[0-9]{6}")  # not \d: that also matches other scripts' digits
 WINDOW = 1  # time steps either side of now
