@@ -64,6 +64,13 @@ def test_a_patch_that_does_not_fit_is_refused():
 # ---------------------------------------------------------------- every step taught in moves
 
 
+def test_every_step_is_taught_in_moves():
+    """Issue 21: every step page teaches in moves (docs/moves/NN-name/), so every check
+    below covers every step; a new step without its moves fails here, not silently."""
+    untaught = [step.name for step in steps.all_steps() if not moves.has_moves(step)]
+    assert not untaught, f"steps without moves (python scripts/moves.py split NN): {untaught}"
+
+
 @pytest.mark.parametrize("step", TAUGHT, ids=IDS)
 def test_the_moves_give_exactly_the_step(step):
     """Step N-1 (step 01: nothing) with every move applied in order is step N, byte for byte."""
