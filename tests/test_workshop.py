@@ -339,7 +339,7 @@ def test_a_step_is_found_however_it_is_written(given):
     assert steps.find_step(given).name == "03-sessions"
 
 
-@pytest.mark.parametrize("given, hint", [("9", "The steps are: 01-models"), ("03-sesions", "Did you mean 03-sessions?"),
+@pytest.mark.parametrize("given, hint", [("99", "The steps are: 01-models"), ("03-sesions", "Did you mean 03-sessions?"),
                                          ("sessionz", "Did you mean")])
 def test_a_step_that_does_not_exist_is_refused_with_the_list(given, hint):
     with pytest.raises(steps.NoSuchStep) as refused:
@@ -349,9 +349,9 @@ def test_a_step_that_does_not_exist_is_refused_with_the_list(given, hint):
 
 def test_try_with_a_step_that_does_not_exist_fails_loudly(tmp_path):
     learner = Learner(clone(tmp_path / "repository"), tmp_path / "bin")
-    result = learner.tools("try", "9")
+    result = learner.tools("try", "99")
     assert result.returncode != 0
-    assert "There is no step '9'." in result.stderr
+    assert "There is no step '99'." in result.stderr
 
 
 def test_check_without_a_step_takes_it_from_the_folder_or_asks(tmp_path):
