@@ -317,14 +317,16 @@ function showPanels(user) {
   const notes = document.getElementById("notes");
   const users = document.getElementById("users");
   const someoneElse = notes.dataset.userId !== String(user ? user.id : "");
+  const wasHidden = notes.hidden;  // a login may answer before GET / has named the step
   notes.hidden = !user || apiStep < ROLES_STEP;
   users.hidden = notes.hidden || !(user.roles || []).includes("admin");
   document.getElementById("reauthenticate").hidden ||= users.hidden;
-  if (!someoneElse) return;
-  notes.dataset.userId = user ? user.id : "";  // a new login: never show the last one's notes
-  document.getElementById("note-list").replaceChildren();
-  document.getElementById("user-list").replaceChildren();
-  if (!notes.hidden) loadNotes();
+  if (someoneElse) {  // a new login, or none: never show the last one's notes
+    notes.dataset.userId = user ? user.id : "";
+    document.getElementById("note-list").replaceChildren();
+    document.getElementById("user-list").replaceChildren();
+  }
+  if (!notes.hidden && (someoneElse || wasHidden)) loadNotes();
 }
 
 // A 401 on a panel's request: the session is over (logged out elsewhere, timed
