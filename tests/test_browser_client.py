@@ -540,7 +540,7 @@ def test_passkeys_on_an_ip_address_say_to_use_localhost(stack, page):
 
 
 @pytest.mark.parametrize("own_stack", ROLES_STEPS, ids=[s.name for s in ROLES_STEPS], indirect=True)
-def test_notes_then_an_admin_disables_the_user_and_her_page_logs_out(own_stack, browser, page):
+def test_notes_then_an_admin_disables_the_user_whose_page_logs_out(own_stack, browser, page):
     """Bob writes and deletes notes; an admin (role from the CLI, two-factor on) proves it's
     her again and disables bob; bob's open page, on its next request, is logged out."""
     stack = own_stack
@@ -566,7 +566,7 @@ def test_notes_then_an_admin_disables_the_user_and_her_page_logs_out(own_stack, 
     page.locator("#note-list li", has_text="buy milk").get_by_role("button", name="Delete").click()
     expect(message(page, "notes")).to_have_text("Note deleted.")
     expect(page.locator("#note-list li span")).to_have_text(["call the bank"])
-    snap(page, stack, "16-notes", "#notes")
+    snap(page, stack, "18-notes", "#notes")
 
     # The admin: another browser. Registered on the page, the role granted in the terminal.
     admin_context = browser.new_context(viewport={"width": 1000, "height": 900})
@@ -599,7 +599,7 @@ def test_notes_then_an_admin_disables_the_user_and_her_page_logs_out(own_stack, 
     assert admin_page.locator("#user-list li").count() == 0
     fill(admin_page, "reauthenticate", password="not my password at all", code=app.at(time.time() + 30))
     expect(field_error(admin_page, "reauthenticate", "password")).to_have_text("password is not your password")
-    snap(admin_page, stack, "17-reauthenticate", "#reauthenticate")
+    snap(admin_page, stack, "19-reauthenticate", "#reauthenticate")
     fill(admin_page, "reauthenticate", password=admin.password, code=app.at(time.time() + 30))
     expect(admin_page.locator("#reauthenticate")).to_be_hidden()  # and the list it waited for
     bob_row = admin_page.locator(f'#user-list li[data-username="{bob.username}"]')
@@ -610,7 +610,7 @@ def test_notes_then_an_admin_disables_the_user_and_her_page_logs_out(own_stack, 
     bob_row.get_by_role("button", name="Disable").click()
     expect(message(admin_page, "users")).to_have_text(f"{bob.username} is disabled and logged out everywhere.")
     expect(bob_row.locator("span")).to_have_text(f"{bob.username} ({bob.email}): disabled")
-    snap(admin_page, stack, "18-users", "#users")
+    snap(admin_page, stack, "20-users", "#users")
 
     # Bob's page still shows his notes, until its next request: then it is logged out.
     expect(page.locator("#status")).to_have_text(f"Logged in as {bob.username} ({bob.email})")
