@@ -325,6 +325,7 @@ function showPanels(user) {
     notes.dataset.userId = user ? user.id : "";
     document.getElementById("note-list").replaceChildren();
     document.getElementById("user-list").replaceChildren();
+    retryAfterProof = null;  // the last one's admin action never runs as this one
   }
   if (!notes.hidden && (someoneElse || wasHidden)) loadNotes();
 }
@@ -423,7 +424,8 @@ onButtonIn("user-list", (clicked) => adminAction(clicked.dataset));
 
 async function adminAction({ method, path, done }) {
   const answer = await callApi(method, path);
-  if (!answer.ok) return adminRefused(document.getElementById("users"), answer, () => adminAction({ method, path, done }));
+  const again = () => adminAction({ method, path, done });
+  if (!answer.ok) return adminRefused(document.getElementById("users"), answer, again);
   await listUsers(done);  // the list as it is now
 }
 

@@ -7,7 +7,8 @@ verification mail (read from the API's output) on the client's own page before
 it logs in. From step 07 on, a journey turns two-factor authentication on,
 logs in with codes that pyotp computes and with a recovery code, and turns it
 off. From step 08 on, the passkey forms on an IP address say to use localhost
-(the passkey journey itself is tests/test_passkeys_browser.py). Run
+(the passkey journey itself is tests/test_passkeys_browser.py). From step 09
+on, notes, and an admin who disables a user in another browser context. Run
 `make screenshots` to refresh docs/assets/client/ from the last step."""
 import io
 import itertools
