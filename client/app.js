@@ -94,6 +94,7 @@ function on(id, handler, eventName = "submit") {
 function showUser(user) {
   document.getElementById("status").textContent =
     user ? `Logged in as ${user.username} (${user.email})` : "Not logged in";
+  showPanels(user);
 }
 
 // Each handler: call the API, then say what happened where the learner looks.
@@ -305,6 +306,154 @@ on("two-factor-disable", async (data, form) => {
                     "(No mail server? The notice mail is in the API's terminal.)");
 });
 
+// ----- Notes and users (step 09 on) -------------------------------------------
+
+let apiStep = 0;  // GET / names the API's step (showFormsOfThisStep)
+const ROLES_STEP = 9;  // notes, roles and the admin routes
+let retryAfterProof = null;  // the admin action that waits for "Prove it's you"
+
+// Notes for whoever is logged in; users for an admin ("roles" in the user object).
+function showPanels(user) {
+  const notes = document.getElementById("notes");
+  const users = document.getElementById("users");
+  const someoneElse = notes.dataset.userId !== String(user ? user.id : "");
+  const wasHidden = notes.hidden;  // a login may answer before GET / has named the step
+  notes.hidden = !user || apiStep < ROLES_STEP;
+  users.hidden = notes.hidden || !(user.roles || []).includes("admin");
+  document.getElementById("reauthenticate").hidden ||= users.hidden;
+  if (someoneElse) {  // a new login, or none: never show the last one's notes
+    notes.dataset.userId = user ? user.id : "";
+    document.getElementById("note-list").replaceChildren();
+    document.getElementById("user-list").replaceChildren();
+    retryAfterProof = null;  // the last one's admin action never runs as this one
+  }
+  if (!notes.hidden && (someoneElse || wasHidden)) loadNotes();
+}
+
+// A 401 on a panel's request: the session is over (logged out elsewhere, timed
+// out, or an admin disabled the account or ended its sessions). Say so.
+function sessionEnded(answer) {
+  if (answer.status !== 401) return false;
+  showUser(null);
+  document.getElementById("status").textContent = "Not logged in: the API ended your session (401)";
+  return true;
+}
+
+// Run `handler(button, card)` when a button inside the list `id` is clicked.
+function onButtonIn(id, handler) {
+  const list = document.getElementById(id);
+  const card = list.closest(".card");
+  list.addEventListener("click", async (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    clearErrors(card);
+    try {
+      await handler(button, card);
+    } catch (error) {
+      showErrors(card, { error: error.message });
+    }
+  });
+}
+
+async function loadNotes() {
+  const form = document.getElementById("notes");
+  const answer = await callApi("GET", "/notes");
+  if (!answer.ok) return sessionEnded(answer) || showErrors(form, answer.body);
+  document.getElementById("note-list").replaceChildren(...answer.body.notes.map(noteItem));
+}
+
+function noteItem(note) {
+  const item = document.createElement("li");
+  const text = document.createElement("span");
+  text.textContent = note.text;  // never innerHTML: a note is any text, "<img onerror=...>" too
+  item.append(text, button("Delete", { noteId: note.id }));
+  return item;
+}
+
+function button(label, data) {
+  const element = document.createElement("button");
+  element.type = "button";  // inside a form, a plain button: no submit
+  element.textContent = label;
+  Object.assign(element.dataset, data);
+  return element;
+}
+
+on("notes", async (data, form) => {
+  const answer = await callApi("POST", "/notes", data);
+  if (!answer.ok) return sessionEnded(answer) || showErrors(form, answer.body);
+  form.reset();
+  document.getElementById("note-list").append(noteItem(answer.body.note));
+  showMessage(form, "Note saved: only you can read it.");
+});
+
+onButtonIn("note-list", async (clicked, form) => {
+  const answer = await callApi("DELETE", `/notes/${clicked.dataset.noteId}`);
+  if (!answer.ok) return sessionEnded(answer) || showErrors(form, answer.body);
+  clicked.closest("li").remove();
+  showMessage(form, "Note deleted.");
+});
+
+on("list-users", () => listUsers(), "click");
+
+async function listUsers(done) {
+  const section = document.getElementById("users");
+  const answer = await callApi("GET", "/admin/users");
+  if (!answer.ok) return adminRefused(section, answer, () => listUsers(done));
+  document.getElementById("user-list").replaceChildren(...answer.body.users.map(userItem));
+  showMessage(section, done || `${answer.body.users.length} accounts.`);
+}
+
+function userItem(user) {
+  const item = document.createElement("li");
+  item.dataset.username = user.username;
+  const text = document.createElement("span");
+  const roles = user.roles.length ? `, ${user.roles.join(", ")}` : "";
+  text.textContent = `${user.username} (${user.email}): ${user.disabled ? "disabled" : "active"}${roles}`;
+  const path = `/admin/users/${user.id}`;
+  item.append(text,
+    user.disabled
+      ? button("Enable", { method: "POST", path: `${path}/enable`, done: `${user.username} may log in again.` })
+      : button("Disable", { method: "POST", path: `${path}/disable`,
+                            done: `${user.username} is disabled and logged out everywhere.` }),
+    button("End sessions", { method: "DELETE", path: `${path}/sessions`,
+                             done: `${user.username} is logged out everywhere.` }));
+  return item;
+}
+
+onButtonIn("user-list", (clicked) => adminAction(clicked.dataset));
+
+async function adminAction({ method, path, done }) {
+  const answer = await callApi(method, path);
+  const again = () => adminAction({ method, path, done });
+  if (!answer.ok) return adminRefused(document.getElementById("users"), answer, again);
+  await listUsers(done);  // the list as it is now
+}
+
+// 403 from an admin route: show why. No second factor on this account: turn one
+// on above. No recent proof: the form below, then `retry` runs again.
+function adminRefused(section, answer, retry) {
+  if (sessionEnded(answer)) return;
+  showErrors(section, answer.body);
+  if (answer.status === 403 && answer.body.error.includes("/auth/reauthenticate")) {
+    retryAfterProof = retry;
+    const form = document.getElementById("reauthenticate");
+    form.hidden = false;
+    form.elements.password.focus();
+  }
+}
+
+on("reauthenticate", async (data, form) => {
+  const answer = await callApi("POST", "/auth/reauthenticate", withSecondFactor(data));
+  if (!answer.ok) return sessionEnded(answer) || showSecondFactorErrors(form, answer.body);
+  form.reset();
+  form.hidden = true;
+  const minutes = Math.round(answer.body.recent_for_seconds / 60);
+  showMessage(document.getElementById("users"), `Proof recorded: admin actions need none for ${minutes} minutes.`);
+  const retry = retryAfterProof;
+  retryAfterProof = null;
+  if (retry) await retry();
+});
+
 // --8<-- [start:qr-code]
 // The QR code comes from the API as SVG text. SVG is a document that can hold
 // scripts, event handlers and links, so it never goes through innerHTML. It is
@@ -379,6 +528,7 @@ async function showFormsOfThisStep() {
   } catch (error) {
     return;  // no answer: showWhoIAm() says so
   }
+  apiStep = number;  // the notes and users panels also need a login (showPanels)
   document.querySelectorAll("[data-from-step]").forEach((element) => {
     element.hidden = number < Number(element.dataset.fromStep);
   });

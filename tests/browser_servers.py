@@ -10,6 +10,7 @@ import email.policy
 import re
 import secrets
 import shutil
+import sys
 import threading
 import time
 from functools import partial
@@ -60,8 +61,9 @@ class ApiServer:
     def __init__(self, step, workdir, cors_origins, frontend_url, extra=None):
         self.step = step
         self.log_path = workdir / f"{step.name}.log"
-        env = appserver.environment(
-            workdir / f"{step.name}.sqlite",
+        self.database = workdir / f"{step.name}.sqlite"
+        self.env = env = appserver.environment(
+            self.database,
             APP_CONFIG="testing",  # cheap password hashing: the tests check behaviour
             SECRET_KEY=secrets.token_hex(32),
             CORS_ORIGINS=",".join(cors_origins),  # the client's origins, on ports the kernel picked
@@ -76,6 +78,14 @@ class ApiServer:
             raise RuntimeError(f"{self.step.name} exited, or never said where it listens:\n{self.output()}")
         self.port, self.url = self.server.port, self.server.base_url
         self.process = self.server.process
+
+    def flask(self, *words):
+        """A `flask --app authapp ...` command in the step's folder, on this server's
+        database (as the terminal next to `flask run` would): its output."""
+        done = appserver.run(appserver.flask(sys.executable, *words), self.step, self.env)
+        if done.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(words)} failed:\n{done.stdout[-3000:]}")
+        return done.stdout
 
     def output(self, since=0):
         return self.log_path.read_text()[since:]

@@ -7,11 +7,13 @@ verification mail (read from the API's output) on the client's own page before
 it logs in. From step 07 on, a journey turns two-factor authentication on,
 logs in with codes that pyotp computes and with a recovery code, and turns it
 off. From step 08 on, the passkey forms on an IP address say to use localhost
-(the passkey journey itself is tests/test_passkeys_browser.py). Run
+(the passkey journey itself is tests/test_passkeys_browser.py). From step 09
+on, notes, and an admin who disables a user in another browser context. Run
 `make screenshots` to refresh docs/assets/client/ from the last step."""
 import io
 import itertools
 import re
+import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,7 @@ VERIFY_STEPS = [step for step in SESSION_STEPS if number(step) >= VERIFYING]
 TWO_FACTOR_STEPS = [step for step in SESSION_STEPS if number(step) >= 7]  # TOTP and recovery codes
 # Passkeys: their journey needs localhost (tests/test_passkeys_browser.py); here, the page on an IP address.
 PASSKEY_STEPS = [step for step in SESSION_STEPS if number(step) >= 8]
+ROLES_STEPS = [step for step in SESSION_STEPS if number(step) >= 9]  # notes, and the users panel for an admin
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new battery staple horse"
 USER_NUMBERS = itertools.count(1)
@@ -534,6 +537,125 @@ def test_passkeys_on_an_ip_address_say_to_use_localhost(stack, page):
     page.click("#passkey-login button")
     expect(message(page, "passkey-login")).to_have_text(advice)
     assert requests == []
+    assert unexpected_console_errors(page) == []
+
+
+@pytest.mark.parametrize("own_stack", ROLES_STEPS, ids=[s.name for s in ROLES_STEPS], indirect=True)
+def test_notes_then_an_admin_disables_the_user_whose_page_logs_out(own_stack, browser, page):
+    """Bob writes and deletes notes; an admin (role from the CLI, two-factor on) proves it's
+    her again and disables bob; bob's open page, on its next request, is logged out."""
+    stack = own_stack
+    page.goto(stack.client_url)
+    expect(page.locator("#notes")).to_be_hidden()  # nobody logged in yet
+    bob = new_user()
+    register(page, stack, bob)
+    log_in(page, bob)
+    expect(page.locator("#status")).to_have_text(f"Logged in as {bob.username} ({bob.email})")
+    expect(page.locator("#notes")).to_be_visible()
+    expect(page.locator("#users")).to_be_hidden()  # no admin role
+
+    fill(page, "notes", text="")  # the server's error, next to the field
+    expect(field_error(page, "notes", "text")).to_have_text("text is required")
+    fill(page, "notes", text="x" * 2001)
+    expect(field_error(page, "notes", "text")).to_have_text("text must be at most 2000 characters")
+    for text in ("buy milk", "call the bank"):
+        fill(page, "notes", text=text)
+        expect(page.locator("#note-list li span").last).to_have_text(text)  # saved: the form is empty again
+    expect(page.locator("#note-list li span")).to_have_text(["buy milk", "call the bank"])
+    page.reload()  # read back from GET /notes, not only what this page added
+    expect(page.locator("#note-list li span")).to_have_text(["buy milk", "call the bank"])
+    page.locator("#note-list li", has_text="buy milk").get_by_role("button", name="Delete").click()
+    expect(message(page, "notes")).to_have_text("Note deleted.")
+    expect(page.locator("#note-list li span")).to_have_text(["call the bank"])
+    snap(page, stack, "18-notes", "#notes")
+
+    # The admin: another browser. Registered on the page, the role granted in the terminal.
+    admin_context = browser.new_context(viewport={"width": 1000, "height": 900})
+    admin_context.set_default_timeout(120_000)
+    admin_page = admin_context.new_page()
+    admin_page.console_errors = []
+    admin_page.on("console", lambda line: line.type == "error" and admin_page.console_errors.append(line.text))
+    admin_page.goto(stack.client_url)
+    admin = new_user()
+    register(admin_page, stack, admin)
+    assert f"{admin.username} has the role admin" in stack.api.flask("grant-role", admin.username, "admin")
+    log_in(admin_page, admin)
+    expect(admin_page.locator("#users")).to_be_visible()
+    admin_page.click("#list-users")  # no second factor on this account yet
+    expect(message(admin_page, "users")).to_have_text(
+        "this needs a second factor on your account: turn on two-factor authentication or add a passkey")
+    expect(admin_page.locator("#reauthenticate")).to_be_hidden()  # a password would not help
+    fill(admin_page, "two-factor-setup", password=admin.password)
+    expect(admin_page.locator("#two-factor-confirm")).to_be_visible()
+    app = pyotp.TOTP(admin_page.locator("#two-factor-secret").text_content())
+    fill(admin_page, "two-factor-confirm", code=app.now())
+    expect(message(admin_page, "two-factor-confirm")).to_contain_text("Two-factor authentication is on.")
+
+    # Ten minutes later, as the clock would make it: the session's proof is too old.
+    with sqlite3.connect(stack.api.database) as database:
+        database.execute("UPDATE sessions SET proved_at = NULL")
+    admin_page.click("#list-users")
+    expect(message(admin_page, "users")).to_contain_text("this needs a recent proof that it is you")
+    expect(admin_page.locator("#reauthenticate")).to_be_visible()
+    assert admin_page.locator("#user-list li").count() == 0
+    fill(admin_page, "reauthenticate", password="not my password at all", code=app.at(time.time() + 30))
+    expect(field_error(admin_page, "reauthenticate", "password")).to_have_text("password is not your password")
+    snap(admin_page, stack, "19-reauthenticate", "#reauthenticate")
+    fill(admin_page, "reauthenticate", password=admin.password, code=app.at(time.time() + 30))
+    expect(admin_page.locator("#reauthenticate")).to_be_hidden()  # and the list it waited for
+    bob_row = admin_page.locator(f'#user-list li[data-username="{bob.username}"]')
+    expect(bob_row.locator("span")).to_have_text(f"{bob.username} ({bob.email}): active")
+    expect(admin_page.locator(f'#user-list li[data-username="{admin.username}"] span')).to_have_text(
+        f"{admin.username} ({admin.email}): active, admin")
+
+    bob_row.get_by_role("button", name="Disable").click()
+    expect(message(admin_page, "users")).to_have_text(f"{bob.username} is disabled and logged out everywhere.")
+    expect(bob_row.locator("span")).to_have_text(f"{bob.username} ({bob.email}): disabled")
+    snap(admin_page, stack, "20-users", "#users")
+
+    # Bob's page still shows his notes, until its next request: then it is logged out.
+    expect(page.locator("#status")).to_have_text(f"Logged in as {bob.username} ({bob.email})")
+    fill(page, "notes", text="one more")
+    expect(page.locator("#status")).to_have_text("Not logged in: the API ended your session (401)")
+    expect(page.locator("#notes")).to_be_hidden()
+    assert page.locator("#note-list li").count() == 0  # nothing of his left on the page
+    page.reload()
+    expect(page.locator("#status")).to_have_text("Not logged in")
+    log_in(page, bob)
+    expect(message(page, "login")).to_have_text("account disabled")
+
+    # Enabled again: bob logs in; "End sessions" logs him out again, still enabled.
+    bob_row.get_by_role("button", name="Enable").click()
+    expect(bob_row.locator("span")).to_have_text(f"{bob.username} ({bob.email}): active")
+    log_in(page, bob)
+    expect(page.locator("#note-list li span")).to_have_text(["call the bank"])
+    bob_row.get_by_role("button", name="End sessions").click()
+    expect(message(admin_page, "users")).to_have_text(f"{bob.username} is logged out everywhere.")
+    page.reload()
+    expect(page.locator("#status")).to_have_text("Not logged in")
+    assert unexpected_console_errors(page) == []
+    assert unexpected_console_errors(admin_page) == []
+    admin_context.close()
+
+
+@pytest.mark.parametrize("own_stack", ROLES_STEPS, ids=[s.name for s in ROLES_STEPS], indirect=True)
+def test_a_note_that_looks_like_html_is_shown_as_text(own_stack, page):
+    """A note is any text the user typed, or a script on another page posted with her
+    session: the list shows it with textContent, so no element is made and nothing runs.
+    (Its own server: on the shared one, the other tests' logins use up the limit per address.)"""
+    stack = own_stack
+    page.goto(stack.client_url)
+    title = page.title()
+    user = new_user()
+    register(page, stack, user)
+    log_in(page, user)
+    hostile = "<img src=x onerror=\"document.title='owned'\"><b>bold?</b>"
+    fill(page, "notes", text=hostile)
+    expect(page.locator("#note-list li span")).to_have_text([hostile])
+    page.reload()  # and as it comes back from GET /notes
+    expect(page.locator("#note-list li span")).to_have_text([hostile])
+    assert page.locator("#note-list img, #note-list b").count() == 0
+    assert page.title() == title  # no onerror ran
     assert unexpected_console_errors(page) == []
 
 
