@@ -339,8 +339,8 @@ def test_a_step_is_found_however_it_is_written(given):
     assert steps.find_step(given).name == "03-sessions"
 
 
-@pytest.mark.parametrize("given, hint", [("99", "The steps are: 01-models"), ("03-sesions", "Did you mean 03-sessions?"),
-                                         ("sessionz", "Did you mean")])
+@pytest.mark.parametrize("given, hint", [("99", "The steps are: 01-models"),
+                                         ("03-sesions", "Did you mean 03-sessions?"), ("sessionz", "Did you mean")])
 def test_a_step_that_does_not_exist_is_refused_with_the_list(given, hint):
     with pytest.raises(steps.NoSuchStep) as refused:
         steps.find_step(given)
