@@ -24,7 +24,7 @@ from collections import defaultdict
 import pytest
 
 import memo
-from tools import steps
+from tools import outcomes, steps
 
 ROOT = steps.ROOT
 STEPS = steps.all_steps()
@@ -112,7 +112,8 @@ def cpu_seconds():
     except ImportError:
         return time.process_time()
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    # The shared runner's process (suites.py) is still running: it reports what each run used.
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + outcomes.Runner.cpu
 
 
 class CpuPerPhase:
@@ -160,6 +161,12 @@ class TimePerModule:
             terminalreporter.write_line(f"{seconds:7.1f}  {self.cpu[module]:7.1f}  {module}  ({counts})")
         terminalreporter.write_line(f"{sum(self.seconds.values()):7.1f}  {sum(self.cpu.values()):7.1f}  in all, "
                                     f"in {wall:.1f} s of wall time")
+
+
+def pytest_sessionfinish(session):
+    """Stop the shared runners' processes (suites.py) while this process can wait for
+    them: so their CPU counts in `make test`'s total, and none is left behind."""
+    outcomes.Runner.close_all()
 
 
 def pytest_configure(config):

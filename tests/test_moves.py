@@ -17,6 +17,7 @@ import tomllib
 
 import pytest
 
+import suites
 from tools import liveapp, moves, outcomes, patches, start, steps
 
 ROOT = steps.ROOT
@@ -153,8 +154,8 @@ def test_each_moves_tests_fail_before_it_and_pass_after_it(step, tmp_path):
 
 
 def run_tests(tests_from, app_dir, select, workdir):
-    outcomes.lay_out(workdir, outcomes.suite_files(tests_from))
-    return outcomes.run_in_subprocess(workdir, app_dir, select)
+    """One run in the shared runner's process (suites.py), not a process per state."""
+    return suites.run(workdir, outcomes.suite_files(tests_from), app_dir, select)
 
 
 def outcome(run, node_id):
