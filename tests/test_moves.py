@@ -376,3 +376,25 @@ def test_a_place_where_a_long_name_may_break_is_not_a_space():
 
     page = "<article><p><code>set_<wbr>password_<wbr>if_<wbr>unchanged()</code> works</p></article>"
     assert budget.measure_everything(page)["words"] == 2
+
+
+def test_the_authoring_tool_rebases_moves_onto_a_changed_previous_step(tmp_path):
+    """`moves.py rebase`: when the previous step changes (lines shift, a line is
+    edited far from what a move touches), git's three-way merge carries every move
+    onto it, and the last state is the step with that change in it."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import moves as authoring  # scripts/moves.py, not tools/moves.py
+
+    step = TAUGHT[1]  # 02: its moves change authapp/__init__.py and models.py of step 01
+    old_start = moves.start_texts(step)
+    changed = "authapp/models.py"
+    note = '"""A docstring line the earlier step gained after the moves were written."""\n'
+    new_start = {**old_start, changed: note + old_start[changed]}
+    commits = authoring.replay(tmp_path / "replay", old_start, moves.moves(step), new_start)
+
+    assert [message.split("\n")[0] for message, _ in commits] == ["Start"] + [each.title for each in moves.moves(step)]
+    final = commits[-1][1]
+    wanted = moves.lesson_texts(steps.ROOT / "steps" / step.name)
+    assert final[changed] == note + wanted[changed]  # the move's change and the earlier one, both kept
+    assert {path: text for path, text in final.items() if path != changed} == \
+        {path: text for path, text in wanted.items() if path != changed}
