@@ -8,22 +8,28 @@ import pytest
 from tools import outcomes
 
 # App "first" has a module `extra` and a conftest.py that leaves traces
-# behind: an environment variable, and a listener on every SQLAlchemy engine
-# that refuses connections. App "second" has neither. Their test modules
+# behind: an environment variable, logging's settings, and a listener on
+# every SQLAlchemy engine that refuses connections. App "second" has neither. Their test modules
 # have the same names, as two states of one step do.
 FIRST_APP = {"authapp/__init__.py": "NAME = 'first'\n", "authapp/extra.py": "VALUE = 1\n"}
 SECOND_APP = {"authapp/__init__.py": "NAME = 'second'\n"}
-FIRST_CONFTEST = '''import os
+FIRST_CONFTEST = '''import logging.config
+import os
+
 from sqlalchemy import Engine, event
 
 os.environ["LEFT_BY_THE_FIRST_RUN"] = "1"
+# What a migration's env.py does (fileConfig): every logger that exists is
+# disabled, and the root logger lets only critical messages through.
+logging.config.dictConfig({"version": 1, "root": {"level": "CRITICAL"}})
 
 
 @event.listens_for(Engine, "connect")
 def refuse(dbapi_connection, connection_record):
     raise RuntimeError("a listener of the first run's conftest.py")
 '''
-TESTS = '''import os
+TESTS = '''import logging
+import os
 
 import sqlalchemy
 
@@ -40,6 +46,12 @@ def test_the_extra_module_exists():
 
 def test_nothing_is_left_in_the_environment():
     assert "LEFT_BY_THE_FIRST_RUN" not in os.environ or os.path.basename(os.getcwd()).startswith("first")
+
+
+def test_a_warning_of_the_app_is_logged(caplog):
+    logging.getLogger("authapp.views").warning("a warning of the app")
+    logging.getLogger("sqlalchemy.engine").warning("a warning of a library")
+    assert "a warning of the app" in caplog.text and "a warning of a library" in caplog.text
 
 
 def test_an_engine_connects():
@@ -77,9 +89,10 @@ def runner():
 
 def test_a_run_sees_nothing_of_the_run_before_it(tmp_path, runner):
     """After a run whose app has authapp.extra and whose conftest.py sets an
-    environment variable and makes every engine refuse to connect, a run of
-    another app in the same process has no authapp.extra, no variable and
-    engines that connect: as in a fresh process."""
+    environment variable, makes every engine refuse to connect and configures
+    logging as a migration does, a run of another app in the same process has
+    no authapp.extra, no variable, engines that connect and the loggers of a
+    fresh process."""
     first = runner.run(*lay_out_run(tmp_path, "first", FIRST_APP, FIRST_CONFTEST))
     assert outcome_of(first, "test_the_app_is_this_runs_own") == "passed", first
     assert outcome_of(first, "test_the_extra_module_exists") == "passed", first
@@ -91,6 +104,7 @@ def test_a_run_sees_nothing_of_the_run_before_it(tmp_path, runner):
     assert outcome_of(second, "test_the_extra_module_exists") == "failed", "authapp.extra of the first app was kept"
     assert outcome_of(second, "test_nothing_is_left_in_the_environment") == "passed", second
     assert outcome_of(second, "test_an_engine_connects") == "passed", second
+    assert outcome_of(second, "test_a_warning_of_the_app_is_logged") == "passed", second
 
 
 def test_a_run_that_ends_its_process_is_reported_and_the_next_one_runs(tmp_path, runner):

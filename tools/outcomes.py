@@ -20,6 +20,7 @@ import faulthandler
 import importlib
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -394,8 +395,9 @@ def run_once(workdir, app_dir, output, select, extra_args, progress=None, time_l
 # Runner keeps one process (`python -m tools.outcomes --serve`) and sends it
 # the runs one by one. Between runs, that process forgets everything a run
 # brought in that is not a library: the app (authapp), the tests and their
-# conftest.py, sys.path, the environment, the working folder and the
-# database listeners a conftest.py put on SQLAlchemy's Engine class. So each
+# conftest.py, sys.path, the environment, the working folder, the loggers'
+# settings and the database listeners a conftest.py put on SQLAlchemy's
+# Engine class. So each
 # run imports its own app and tests, as in a fresh process; the libraries
 # are imported once. A learner's `check` keeps a fresh process per run
 # (tools/check.py: time limits, progress, nothing left from another copy).
@@ -408,11 +410,13 @@ LIBRARY_FOLDERS = tuple(sorted({str(Path(sysconfig.get_path(kind)).resolve()) + 
 def run_and_forget(workdir, app_dir, output, select=(), extra_args=()):
     """run_once, then leave this process as it was before, libraries apart."""
     modules, path, environment, folder = set(sys.modules), list(sys.path), dict(os.environ), os.getcwd()
+    loggers = logging_state()
     os.chdir(workdir)
     try:
         run_once(workdir, app_dir, output, select, extra_args)
     finally:
-        forget_modules(set(sys.modules) - modules)
+        forgotten = forget_modules(set(sys.modules) - modules)
+        restore_logging(loggers, forgotten)
         sys.path[:] = path
         os.environ.clear()
         os.environ.update(environment)
@@ -437,6 +441,35 @@ def forget_modules(names):
         remove_engine_listeners(gone)
     for name in gone:
         del sys.modules[name]
+    return set(gone)
+
+
+def logging_state():
+    """Every logger's settings: a migration's env.py calls logging's fileConfig, which
+    disables the loggers that exist and sets the root logger's level and handlers."""
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger(), *(logger for logger in manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger))]
+    return {logger: (logger.level, list(logger.handlers), logger.propagate, logger.disabled, logger.parent)
+            for logger in loggers}, manager.disable
+
+
+def restore_logging(state, forgotten):
+    """The loggers as they were before a run; the app's own loggers (named after a
+    forgotten module) are dropped, the libraries' loggers made during the run enabled."""
+    saved, disable = state
+    manager = logging.Logger.manager
+    packages = {module.split(".")[0] for module in forgotten}
+    for name, logger in list(manager.loggerDict.items()):
+        if name.split(".")[0] in packages:
+            del manager.loggerDict[name]
+        elif isinstance(logger, logging.Logger) and logger not in saved:
+            logger.disabled = False
+    for logger, (level, handlers, propagate, disabled, parent) in saved.items():
+        logger.level, logger.handlers[:], logger.propagate, logger.disabled = level, handlers, propagate, disabled
+        logger.parent = parent
+    manager.disable = disable
+    manager._clear_cache()
 
 
 ENGINE_EVENTS = ("connect", "first_connect", "checkout", "engine_connect", "before_cursor_execute",
