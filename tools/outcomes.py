@@ -397,10 +397,10 @@ def run_once(workdir, app_dir, output, select, extra_args, progress=None, time_l
 # brought in that is not a library: the app (authapp), the tests and their
 # conftest.py, sys.path, the environment, the working folder, the loggers'
 # settings and the database listeners a conftest.py put on SQLAlchemy's
-# Engine class. So each
-# run imports its own app and tests, as in a fresh process; the libraries
-# are imported once. A learner's `check` keeps a fresh process per run
-# (tools/check.py: time limits, progress, nothing left from another copy).
+# Engine class. So each run imports its own app and tests, as in a fresh
+# process; the libraries are imported once. A learner's `check` keeps a fresh
+# process per run (tools/check.py: time limits, progress, nothing left from
+# another copy), and so does each step's own suite (tests/suites.py).
 
 LIBRARY_FOLDERS = tuple(sorted({str(Path(sysconfig.get_path(kind)).resolve()) + os.sep
                                for kind in ("stdlib", "platstdlib", "purelib", "platlib")}
@@ -412,6 +412,7 @@ def run_and_forget(workdir, app_dir, output, select=(), extra_args=()):
     modules, path, environment, folder = set(sys.modules), list(sys.path), dict(os.environ), os.getcwd()
     loggers = logging_state()
     os.chdir(workdir)
+    sys.path.insert(0, str(Path(workdir).resolve()))  # where a fresh `python -m tools.outcomes` there starts
     try:
         run_once(workdir, app_dir, output, select, extra_args)
     finally:
