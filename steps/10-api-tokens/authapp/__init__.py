@@ -5,7 +5,10 @@ from flask import Flask
 
 from . import admin, auth, notes, passwords, sudo, verification
 from .access import init_access, public
+from .api_tokens import views as api_tokens
+from .api_tokens.kind import PersonalAccessTokens
 from .audit import init_audit
+from .bearer import register_token_kind
 from .cli import register_commands
 from .config import allowed_origins, load_config
 from .errors import register_error_handlers
@@ -38,6 +41,7 @@ def create_app(config=None, **overrides):
     init_limits(app)
     init_audit(app)
     init_access(app)
+    register_token_kind(app, PersonalAccessTokens())  # Authorization: Bearer fat_... (bearer.py)
 
     register_error_handlers(app)
     register_commands(app)
@@ -49,6 +53,7 @@ def create_app(config=None, **overrides):
     app.register_blueprint(sudo.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(api_tokens.bp)
     app.add_url_rule("/", view_func=status)
     return app
 

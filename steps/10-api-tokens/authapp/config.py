@@ -139,6 +139,16 @@ class Config:
     PASSKEY_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
     SUDO_MAX_AGE = timedelta(minutes=10)  # sudo.py: how recent an admin's proof of identity must be
     REAUTHENTICATE_LIMIT_PER_ACCOUNT = "5 per hour"  # it asks for the password: few guesses
+    # API tokens (api_tokens/). Each expires: after 30 days unless its owner
+    # asks for longer, a year at most (GitHub's defaults for its fine-grained tokens).
+    API_TOKEN_DEFAULT_DAYS = 30
+    API_TOKEN_MAX_DAYS = 365
+    API_TOKENS_PER_ACCOUNT = 20
+    API_TOKEN_CREATE_LIMIT_PER_ACCOUNT = "10 per hour"  # it asks for the password: few guesses
+    # Refused bearer tokens per client address, every token route together:
+    # nobody guesses 256 bits, so this is about floods of well-formed fakes,
+    # each of which costs a query.
+    BEARER_FAILURES_LIMIT_PER_ADDRESS = "30 per minute"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 

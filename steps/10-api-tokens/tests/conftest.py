@@ -193,6 +193,19 @@ def held_at_a_barrier(monkeypatch, owner, name, parties):
     monkeypatch.setattr(owner, name, wait_then_call)
 
 
+def also_held_at_the_barrier(monkeypatch, owner, name):
+    """owner.name waits at the meeting point of held_at_a_barrier(), called
+    before: so that calls of two different functions meet there."""
+    meeting = MEETING["point"]
+    real = getattr(owner, name)
+
+    def wait_then_call(*args):
+        meeting.enter()
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, wait_then_call)
+
+
 MEETING = {}  # the meeting point of the running test's held_at_a_barrier(), if any
 
 
@@ -439,3 +452,26 @@ def bob(app):
 
 def user_id(browser):
     return browser.get("/auth/me").get_json()["user"]["id"]
+
+
+# --- API tokens (step 10) ---------------------------------------------------------
+
+EVERY_SCOPE = ["account:read", "notes:read", "notes:write"]
+
+
+def new_api_token(browser, scopes=EVERY_SCOPE, password=PASSWORD, **fields):
+    """What a user does on her tokens page: a new token, in the answer once."""
+    response = browser.post("/auth/tokens", json={"name": "backup script", "scopes": scopes,
+                                                  "password": password, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def script(app):
+    """A program calling the API: no cookies, only what it puts in each request."""
+    return FlaskClient(app, app.response_class, use_cookies=False)
