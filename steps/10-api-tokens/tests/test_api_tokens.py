@@ -21,6 +21,7 @@ def create(browser, **fields):
 
 @pytest.mark.contract
 def test_a_new_token_is_shown_once_and_listed_without_it(bob):
+    """The token is in the 201 once; the list shows its name, scopes and dates, never the token."""
     response = create(bob, scopes=["notes:write", "account:read"])
     assert response.status_code == 201
     body = response.get_json()
@@ -35,6 +36,7 @@ def test_a_new_token_is_shown_once_and_listed_without_it(bob):
 
 @pytest.mark.contract
 def test_every_token_expires_30_days_by_default_and_within_a_year(bob):
+    """Expiry is required: 30 days unless asked, 365 at most, more is a 400."""
     def lifetime(response):
         listed = response.get_json()["api_token"]
         created, expires = (listed[field].rstrip("Z") for field in ("created_at", "expires_at"))
@@ -46,6 +48,7 @@ def test_every_token_expires_30_days_by_default_and_within_a_year(bob):
 
 @pytest.mark.contract
 def test_a_new_token_needs_the_password(bob, script):
+    """A session alone (a browser left open) can't mint a token: the password again."""
     response = create(bob, password="not the password at all")
     assert response.status_code == 403
     assert response.get_json()["fields"] == {"password": "is not your password"}
@@ -62,6 +65,7 @@ def test_a_new_token_needs_a_code_when_two_factor_is_on(admin, clock):
 
 @pytest.mark.contract
 def test_tokens_need_a_session(script):
+    """Making, listing and revoking tokens need a login: 401 without one."""
     assert create(script).status_code == 401
     assert script.get("/auth/tokens").status_code == 401
     assert script.delete("/auth/tokens/1").status_code == 401
@@ -94,6 +98,7 @@ BAD_BODIES = {
 @pytest.mark.contract
 @pytest.mark.parametrize("fields", BAD_BODIES.values(), ids=BAD_BODIES.keys())
 def test_hostile_bodies_get_a_400_naming_the_field(bob, fields):
+    """Unknown scopes, bad lifetimes, names with line breaks or NUL: a 400 naming the field, no token made."""
     response = create(bob, **fields)
     assert response.status_code == 400
     assert set(response.get_json()["fields"]) == set(fields)
@@ -104,6 +109,7 @@ def test_hostile_bodies_get_a_400_naming_the_field(bob, fields):
 @pytest.mark.parametrize("body, content_type", [("[]", "application/json"), ("{", "application/json"),
                                                 ("name=x", "application/x-www-form-urlencoded")])
 def test_a_body_that_is_no_json_object_is_refused(bob, body, content_type):
+    """A list, broken JSON or a form (which any page can post) is a JSON error, never a 500."""
     response = bob.post("/auth/tokens", data=body, content_type=content_type)
     assert response.status_code in (400, 415)
     assert "error" in response.get_json()
@@ -111,6 +117,7 @@ def test_a_body_that_is_no_json_object_is_refused(bob, body, content_type):
 
 @pytest.mark.contract
 def test_a_revoked_token_is_refused_at_once(bob, script):
+    """Revoked is gone: the next use is a 401 invalid_token, and a second revocation a 404."""
     token = new_api_token(bob)
     token_id = bob.get("/auth/tokens").get_json()["tokens"][0]["id"]
     assert script.get("/auth/me", headers=bearer(token)).status_code == 200
@@ -138,6 +145,7 @@ def test_another_users_token_id_is_a_404(bob, app, script):
 
 
 def test_an_expired_token_is_refused(app, bob, script):
+    """Past its expires_at, a token is a 401 invalid_token, like an unknown one."""
     token = new_api_token(bob, expires_in_days=1)
     with app.app_context():
         db.session.execute(db.update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
@@ -161,6 +169,7 @@ def test_a_leaked_database_holds_no_usable_token(app, bob, script):
 
 
 def test_creating_and_revoking_are_audited_and_mailed(bob, inbox, caplog):
+    """Each create and revoke leaves an audit line and mails the owner, never with the token in it."""
     token = new_api_token(bob, scopes=["notes:read"])
     token_id = bob.get("/auth/tokens").get_json()["tokens"][0]["id"]
     assert bob.delete(f"/auth/tokens/{token_id}").status_code == 204
@@ -173,10 +182,12 @@ def test_creating_and_revoking_are_audited_and_mailed(bob, inbox, caplog):
 
 
 def test_an_account_has_a_limited_number_of_tokens(app, bob):
+    """A cap per account (API_TOKENS_PER_ACCOUNT): nobody fills the table from one session."""
     app.config["API_TOKENS_PER_ACCOUNT"] = 2
     assert [create(bob).status_code for _ in range(3)] == [201, 201, 409]
     assert len(bob.get("/auth/tokens").get_json()["tokens"]) == 2
 
 
 def test_every_scope_can_be_asked_for(bob):
+    """account:read, notes:read and notes:write, in one token, listed in that order."""
     assert create(bob, scopes=EVERY_SCOPE).get_json()["api_token"]["scopes"] == EVERY_SCOPE

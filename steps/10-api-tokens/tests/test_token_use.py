@@ -63,6 +63,7 @@ def test_a_password_change_keeps_the_tokens(bob, script, token):
 
 @pytest.mark.contract
 def test_a_disabled_owners_tokens_stop_at_once_and_come_back_with_the_account(admin, bob, script, token):
+    """An admin disables bob: his tokens are 401 at the next use; enabled again, they work again."""
     bobs_id = user_id(bob)
     assert admin.post(f"/admin/users/{bobs_id}/disable").status_code == 200
     refused = script.get("/auth/me", headers=bearer(token))
@@ -109,6 +110,7 @@ def last_used(browser):
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(app, bob, script, token, stopped):
+    """last_used_at is written at the first use, not again within a minute, then again (stopped clock)."""
     first = stopped.now
     assert script.get("/auth/me", headers=bearer(token)).status_code == 200
     assert last_used(bob) == first.isoformat(timespec="seconds") + "Z"
@@ -129,6 +131,7 @@ def bad_token(script, address):
 
 
 def test_refused_tokens_are_limited_per_address(app, script, token):
+    """Refused tokens from one address, on every token route together, end in a 429; another address is not slowed."""
     app.config["BEARER_FAILURES_LIMIT_PER_ADDRESS"] = "3 per minute"
     statuses = [bad_token(script, "203.0.113.5").status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
@@ -139,6 +142,7 @@ def test_refused_tokens_are_limited_per_address(app, script, token):
 
 
 def test_a_good_token_uses_none_of_the_allowance(app, script, token):
+    """Only refused tokens count: a script with a good token is never limited."""
     app.config["BEARER_FAILURES_LIMIT_PER_ADDRESS"] = "3 per minute"
     assert [script.get("/auth/me", headers=bearer(token)).status_code for _ in range(6)] == [200] * 6
     assert bad_token(script, "127.0.0.1").status_code == 401
