@@ -2,8 +2,6 @@
 owner may do now, and reaches no route that names no scope."""
 import pytest
 
-from authapp import create_app
-from authapp.access import access_rule
 from conftest import bearer, new_api_token
 
 NOTE = {"text": "written by a script"}
@@ -43,49 +41,6 @@ def test_a_token_without_the_scope_is_403_insufficient_scope(script, bob, scopes
     assert response.headers["WWW-Authenticate"] == challenge
     assert needed in response.get_json()["error"]
     assert bob.get("/notes").get_json() == {"notes": []}  # and nothing was written
-
-
-def session_only_routes():
-    """Every route that needs a login but names no scope, as app.url_map lists it."""
-    app = create_app("testing")
-    found = []
-    for rule in app.url_map.iter_rules():
-        declared = access_rule(app.view_functions[rule.endpoint])
-        if declared == "public" or declared.startswith("token "):
-            continue
-        path = rule.rule.replace("<int(max=2147483647):", "<").split("<")[0]
-        path += "1" + rule.rule.split(">")[1] if "<" in rule.rule else ""
-        found += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
-    return found
-
-
-@pytest.fixture
-def admins_token(admin, clock):
-    """A token with every scope, of an admin with two-factor on (so a code too)."""
-    token = new_api_token(admin, code=clock.code(admin.secret))
-    clock.tick()  # that code is used: the next step's is fresh
-    return token
-
-
-def test_a_token_reaches_no_session_only_route(script, admins_token):
-    """The account's security (password, email, two-factor, passkeys, tokens,
-    re-authentication) and the admin routes never take a token, not even an
-    admin's with every scope. Every such route of app.url_map is tried."""
-    let_in = {}
-    for method, path in session_only_routes():
-        response = script.open(path, method=method, json={}, headers=bearer(admins_token))
-        if response.status_code != 401 or response.get_json() != {"error": "login required"}:
-            let_in[f"{method} {path}"] = (response.status_code, response.get_json())
-    assert let_in == {}
-
-
-def test_the_walk_finds_the_session_only_routes():
-    """The walk above is no test if it finds nothing: it must see these."""
-    found = session_only_routes()
-    for route in [("POST", "/auth/tokens"), ("GET", "/auth/tokens"), ("DELETE", "/auth/tokens/1"),
-                  ("POST", "/auth/change-password"), ("GET", "/admin/users"), ("POST", "/auth/2fa/setup")]:
-        assert route in found
-    assert len(found) > 15
 
 
 def test_an_admins_token_is_no_admin(admin, admins_token, script, bob):

@@ -7,7 +7,15 @@ import pytest
 
 from authapp.api_tokens import kind, views
 from authapp.models import utcnow
-from conftest import PASSWORD, all_at_once, also_held_at_the_barrier, bearer, held_at_a_barrier, new_api_token
+from conftest import (
+    PASSWORD,
+    all_at_once,
+    also_held_at_the_barrier,
+    bearer,
+    held_at_a_barrier,
+    new_api_token,
+    user_id,
+)
 from test_bearer import QueryCounter
 
 NEW_PASSWORD = "a brand new passphrase for bob"
@@ -97,3 +105,15 @@ def test_two_revocations_and_a_use_at_once(app, bob, script, token, monkeypatch,
     assert caplog.text.count("api_token_revoked") == 1
     assert [message["Subject"] for message in inbox.messages].count("An API token was revoked") == 1
     assert script.get("/notes", headers=bearer(token)).status_code == 401
+
+
+@pytest.mark.contract
+def test_a_disabled_owners_tokens_stop_at_once_and_come_back_with_the_account(admin, bob, script, token):
+    """An admin disables bob: his tokens are 401 at the next use; enabled again, they work again."""
+    bobs_id = user_id(bob)
+    assert admin.post(f"/admin/users/{bobs_id}/disable").status_code == 200
+    refused = script.get("/auth/me", headers=bearer(token))
+    assert refused.status_code == 401
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+    assert admin.post(f"/admin/users/{bobs_id}/enable").status_code == 200
+    assert script.get("/auth/me", headers=bearer(token)).status_code == 200
