@@ -130,6 +130,7 @@ def test_a_typo_or_a_forged_checksum_is_refused_without_a_query(app, script, tok
     with QueryCounter(app) as queries:
         response = script.get("/auth/me", headers=bearer(mangle(token)))
     assert response.status_code == 401
+    assert response.headers.get("WWW-Authenticate") == 'Bearer realm="authapp", error="invalid_token"'
     assert queries.count == 0
 
 
@@ -232,6 +233,7 @@ def test_a_token_reaches_no_session_only_route(script, admins_token):
     """The account's security (password, email, two-factor, passkeys, tokens,
     re-authentication) and the admin routes never take a token, not even an
     admin's with every scope. Every such route of app.url_map is tried."""
+    assert script.get("/auth/me", headers=bearer(admins_token)).status_code == 200  # a token that works
     let_in = {}
     for method, path in session_only_routes():
         response = script.open(path, method=method, json={}, headers=bearer(admins_token))
@@ -246,4 +248,5 @@ def test_the_walk_finds_the_session_only_routes():
     for route in [("POST", "/auth/tokens"), ("GET", "/auth/tokens"), ("DELETE", "/auth/tokens/1"),
                   ("POST", "/auth/change-password"), ("GET", "/admin/users"), ("POST", "/auth/2fa/setup")]:
         assert route in found
+    assert ("GET", "/auth/me") not in found  # it takes a token with account:read
     assert len(found) > 15
