@@ -20,6 +20,7 @@ def test_43_base62_characters_hold_every_256_bit_number():
 
 
 def test_no_two_tokens_are_alike():
+    """A thousand new tokens, a thousand different ones: they come from secrets, not from a counter."""
     assert len({new_token() for _ in range(1000)}) == 1000
 
 
@@ -35,6 +36,8 @@ def test_every_one_character_typo_breaks_the_checksum():
 
 
 def test_anything_but_our_shape_is_not_well_formed():
+    """Empty, the prefix alone, one short, one long, another prefix or case, a
+    character outside base62: refused before any database would be asked."""
     token = new_token()
     random_part = token[4:47]
     for text in ["", "fat_", token[:-1], token + "0", "ghp_" + token[4:], "FAT_" + token[4:],
