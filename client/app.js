@@ -464,7 +464,6 @@ on("reauthenticate", async (data, form) => {
 
 // ----- API tokens (step 10 on) --------------------------------------------------
 
-// --8<-- [start:tokens]
 async function loadTokens() {
   const form = document.getElementById("tokens");
   const answer = await callApi("GET", "/auth/tokens");
@@ -476,7 +475,6 @@ async function loadTokens() {
 // What the list shows of a token: never the token itself (the API doesn't send it).
 function tokenItem(token) {
   const item = document.createElement("li");
-  item.dataset.tokenName = token.name;
   const text = document.createElement("span");
   const used = token.last_used_at ? `last used ${token.last_used_at}` : "never used";
   text.textContent = `${token.name}: ${token.scopes.join(", ")}; expires ${token.expires_at}, ${used}`;
@@ -484,6 +482,7 @@ function tokenItem(token) {
   return item;
 }
 
+// --8<-- [start:tokens]
 on("tokens", async (data, form) => {
   const body = withSecondFactor({
     ...data,
@@ -499,6 +498,7 @@ on("tokens", async (data, form) => {
   document.getElementById("new-token").hidden = false;
   await loadTokens();
 });
+// --8<-- [end:tokens]
 
 on("copy-token", async (data, form) => {
   const token = document.getElementById("new-token-value");
@@ -525,7 +525,6 @@ onButtonIn("token-list", async (clicked, form) => {
   clicked.closest("li").remove();
   showMessage(form, `Token "${clicked.dataset.tokenName}" revoked: a program that sends it now gets 401.`);
 });
-// --8<-- [end:tokens]
 
 // --8<-- [start:qr-code]
 // The QR code comes from the API as SVG text. SVG is a document that can hold

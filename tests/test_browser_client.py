@@ -689,7 +689,7 @@ def test_a_token_is_shown_once_then_listed_without_it_then_revoked(own_stack, co
     expect(message(page, "tokens")).to_have_text("No tokens yet.")  # GET /auth/tokens answered
 
     # The API's refusals, next to their fields: no scope ticked, then a wrong password.
-    name = "backup <img src=x onerror=\"document.title='owned'\">"
+    name = "backup script"
     fill(page, "tokens", name=name, password=user.password)
     expect(field_error(page, "tokens", "scopes")).to_contain_text("must be a list of one or more of")
     page.check("#tokens [value='notes:read']")
@@ -735,12 +735,19 @@ def test_a_token_is_shown_once_then_listed_without_it_then_revoked(own_stack, co
     expect(row.locator("span")).to_contain_text(", last used 20")  # the program's request above
     expect(page.locator("#new-token")).to_be_hidden()
     assert token not in page.content()
-    assert page.locator("#token-list img").count() == 0 and page.title() == title  # the name stayed text
     snap(page, stack, "22-token-list", "#tokens")
 
-    row.get_by_role("button", name="Revoke").click()
-    expect(message(page, "tokens")).to_have_text(
-        f'Token "{name}" revoked: a program that sends it now gets 401.')
+    hostile = "<img src=x onerror=\"document.title='owned'\">"  # a name is shown with textContent
+    page.check("#tokens [value='notes:read']")
+    page.check("#tokens [value='notes:write']")
+    fill(page, "tokens", name=hostile, password=user.password)
+    expect(page.locator("#token-list li span").last).to_contain_text(f"{hostile}: notes:read, notes:write;")
+    assert page.locator("#tokens img").count() == 0 and page.title() == title
+    page.click("#token-saved")
+    for revoked in (name, hostile):
+        page.locator("#token-list li", has_text=revoked).get_by_role("button", name="Revoke").click()
+        expect(message(page, "tokens")).to_have_text(
+            f'Token "{revoked}" revoked: a program that sends it now gets 401.')
     expect(page.locator("#token-list li")).to_have_count(0)
     assert with_token(stack.api, token)[0] == 401
     page.reload()
