@@ -755,6 +755,38 @@ def test_a_token_is_shown_once_then_listed_without_it_then_revoked(own_stack, co
     assert unexpected_console_errors(page) == []
 
 
+@pytest.mark.parametrize("own_stack", TOKENS_STEPS, ids=[s.name for s in TOKENS_STEPS], indirect=True)
+def test_with_two_factor_on_making_a_token_takes_a_code(own_stack, page):
+    """A session and the password are not enough once two-factor is on: the form without a
+    code gets the API's error under "Code"; with the app's code, or a recovery code, it works."""
+    stack = own_stack
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, stack, user)
+    log_in(page, user)
+    fill(page, "two-factor-setup", password=user.password)
+    expect(page.locator("#two-factor-confirm")).to_be_visible()
+    app = pyotp.TOTP(page.locator("#two-factor-secret").text_content())
+    fill(page, "two-factor-confirm", code=app.now())
+    expect(message(page, "two-factor-confirm")).to_contain_text("Two-factor authentication is on.")
+    recovery_code = page.locator("#recovery-codes li").first.text_content()
+    page.click("#recovery-codes-saved")
+
+    page.check("#tokens [value='account:read']")
+    fill(page, "tokens", name="no code", password=user.password)
+    expect(field_error(page, "tokens", "code")).to_have_text("code is required (or a recovery_code)")
+    expect(page.locator("#new-token")).to_be_hidden()
+    fill(page, "tokens", name="with a code", password=user.password, code=app.at(time.time() + 30))
+    expect(page.locator("#new-token")).to_be_visible()
+    page.click("#token-saved")
+    page.check("#tokens [value='account:read']")
+    fill(page, "tokens", name="with a recovery code", password=user.password, code=recovery_code)
+    expect(page.locator("#new-token")).to_be_visible()
+    expect(page.locator("#token-list li span")).to_have_text([re.compile("^with a code: account:read;"),
+                                                              re.compile("^with a recovery code: account:read;")])
+    assert unexpected_console_errors(page) == []
+
+
 def unexpected_console_errors(page):
     """Chromium logs each 4xx answer in the console. Anything else there (a CORS
     or Content-Security-Policy error, a missing file) would be a bug."""
