@@ -23,9 +23,11 @@ def call(method, path, **body):
         answer = requests.request(method, API + path, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, **body)
     except requests.ConnectionError:
         sys.exit(f"No answer from {API}: is the API running? (make run STEP=10)")
-    if not answer.ok:
-        error = answer.json()["error"] if answer.headers.get("Content-Type") == "application/json" else answer.reason
-        sys.exit(f"{method} {path}: {answer.status_code} {error}. {WHAT_TO_DO.get(answer.status_code, '')}")
+    if not answer.ok:  # the API's {"error", "fields"}, or the reason of whatever else answered
+        problem = answer.json() if answer.headers.get("Content-Type") == "application/json" else {}
+        error = "; ".join([problem.get("error", answer.reason), *(f"{name} {why}" for name, why in
+                                                                   problem.get("fields", {}).items())])
+        sys.exit(f"{method} {path}: {answer.status_code} {error}. {WHAT_TO_DO.get(answer.status_code, '')}".rstrip())
     return answer.json()
 
 

@@ -102,6 +102,15 @@ def test_a_token_without_notes_write_lists_but_adds_nothing(api):
     assert notes_of_alice(api) == before
 
 
+def test_a_note_the_api_refuses_is_explained_field_by_field(api):
+    """Too long a note: the API's 400, with the field and its problem, on one line."""
+    before = notes_of_alice(api)
+    done = run_script(api.url, api.tokens["read and write"], "x" * 2001)
+    assert done.returncode == 1
+    assert done.stderr == "POST /notes: 400 some fields are invalid; text must be at most 2000 characters.\n"
+    assert notes_of_alice(api) == before
+
+
 def test_a_revoked_token_is_refused_with_what_to_do(api):
     """A revoked token: a clear 401 and what to do, no traceback, the token not echoed."""
     done = run_script(api.url, api.tokens["revoked"], "not allowed")
