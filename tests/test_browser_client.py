@@ -758,7 +758,8 @@ def test_a_token_is_shown_once_then_listed_without_it_then_revoked(own_stack, co
 @pytest.mark.parametrize("own_stack", TOKENS_STEPS, ids=[s.name for s in TOKENS_STEPS], indirect=True)
 def test_with_two_factor_on_making_a_token_takes_a_code(own_stack, page):
     """A session and the password are not enough once two-factor is on: the form without a
-    code gets the API's error under "Code"; with the app's code, or a recovery code, it works."""
+    code gets the API's error under "Code"; with the app's code, or a recovery code, it works.
+    Logging out then takes the new token and the list off the page."""
     stack = own_stack
     page.goto(stack.client_url)
     user = new_user()
@@ -784,6 +785,11 @@ def test_with_two_factor_on_making_a_token_takes_a_code(own_stack, page):
     expect(page.locator("#new-token")).to_be_visible()
     expect(page.locator("#token-list li span")).to_have_text([re.compile("^with a code: account:read;"),
                                                               re.compile("^with a recovery code: account:read;")])
+    token = page.locator("#new-token-value").text_content()
+    page.click("#logout")  # a shared computer: logging out leaves no token on the page, hidden or not
+    expect(page.locator("#tokens")).to_be_hidden()
+    assert token.startswith("fat_") and token not in page.content()
+    assert page.locator("#token-list li").count() == 0
     assert unexpected_console_errors(page) == []
 
 
