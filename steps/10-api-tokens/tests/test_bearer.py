@@ -43,7 +43,7 @@ def test_an_unknown_token_is_401_invalid_token(script, token):
 def test_no_credentials_on_a_token_route_is_401_and_names_the_bearer_scheme(script):
     """RFC 6750 section 3: a request with no credentials is told how to
     authenticate, without an error code."""
-    response = script.get("/notes")
+    response = script.get("/auth/me")
     assert response.status_code == 401
     assert response.get_json() == {"error": "login required"}
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="authapp"'
