@@ -41,10 +41,15 @@ def skip_waiting_for_the_disk(dbapi_connection, connection_record):
 
 
 # What a deployment sets in the environment: a long random key, a mail server,
-# a key for the two-factor secrets, the passkeys' domain and the front end's origin.
+# a key for the two-factor secrets, the passkeys' domain and the front end's
+# origin, and the key that signs access tokens.
 PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
               "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4=",
-              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com"}
+              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com",
+              "ACCESS_TOKEN_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\n"
+              "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQghERieDAYf2Rp5+yN\n"
+              "0yy2LswuhJ4C70X1Vpu+7jmLNrWhRANCAATpD4KW0dPJzrTiDhn+YWRFp8fJgapI\n"
+              "PrTaYjud78S8d1SiLVzaadbNZJgNbeCsp3XCK0tM7XQmvmh0d+04q9zr\n-----END PRIVATE KEY-----\n"}
 
 
 # Every test user's password: long and unguessable enough for every step's

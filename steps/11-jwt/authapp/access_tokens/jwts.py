@@ -52,8 +52,7 @@ def verify_access_token(token):
     except jwt.PyJWTError as error:
         raise InvalidAccessToken(str(error)) from None
     check_times(claims)
-    if not (isinstance(claims["scope"], str) and isinstance(claims["client_id"], str)
-            and claims["sub"].isdigit()):
+    if not (isinstance(claims["scope"], str) and isinstance(claims["client_id"], str) and is_user_id(claims["sub"])):
         raise InvalidAccessToken("malformed claims")
     return claims
 
@@ -81,3 +80,8 @@ def check_times(claims):
         raise InvalidAccessToken("expired")
     if issued_at > now:
         raise InvalidAccessToken("issued in the future")
+
+
+def is_user_id(sub):
+    """A user id as we write it: ASCII digits ("²" is a digit to Python), at most 10 (a 32-bit id)."""
+    return sub.isascii() and sub.isdigit() and len(sub) <= 10
