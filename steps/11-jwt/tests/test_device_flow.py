@@ -7,7 +7,7 @@ import pytest
 
 from authapp.device_flow.models import DeviceAuthorization
 from authapp.extensions import db
-from conftest import CLIENT_ID, DEVICE_CODE_GRANT, PASSWORD, poll, start_device_flow
+from conftest import CLIENT_ID, DEVICE_CODE_GRANT, PASSWORD, bearer, device_sign_in, poll, start_device_flow
 
 RFC_8628_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 
@@ -99,9 +99,14 @@ def test_a_code_is_decided_once_by_one_user(native_app, bob, app):
 
 
 @pytest.mark.contract
-def test_approving_needs_a_logged_in_browser(native_app):
+def test_approving_needs_a_logged_in_browser_not_a_token(native_app, bob):
+    """Session only: an app that holds a token can't approve more tokens for itself."""
+    tokens = device_sign_in(native_app, bob)
     started = start_device_flow(native_app)
     assert native_app.post("/auth/device/approve", json={"user_code": started["user_code"]}).status_code == 401
+    with_a_token = native_app.post("/auth/device/approve", json={"user_code": started["user_code"]},
+                                   headers=bearer(tokens["access_token"]))
+    assert with_a_token.status_code == 401
 
 
 @pytest.mark.contract
