@@ -1,5 +1,6 @@
 """Fixtures in the style of the Flask docs: app, client, runner. And, from
-step 08, a passkey authenticator in software (at the end)."""
+step 08, a passkey authenticator in software; from step 11, a command-line
+app that signs in with the device flow (at the end)."""
 import base64
 import hashlib
 import json
@@ -11,6 +12,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from functools import partial
 
@@ -39,10 +41,15 @@ def skip_waiting_for_the_disk(dbapi_connection, connection_record):
 
 
 # What a deployment sets in the environment: a long random key, a mail server,
-# a key for the two-factor secrets, the passkeys' domain and the front end's origin.
+# a key for the two-factor secrets, the passkeys' domain and the front end's
+# origin, and the key that signs access tokens.
 PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
               "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4=",
-              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com"}
+              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com",
+              "ACCESS_TOKEN_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\n"
+              "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQghERieDAYf2Rp5+yN\n"
+              "0yy2LswuhJ4C70X1Vpu+7jmLNrWhRANCAATpD4KW0dPJzrTiDhn+YWRFp8fJgapI\n"
+              "PrTaYjud78S8d1SiLVzaadbNZJgNbeCsp3XCK0tM7XQmvmh0d+04q9zr\n-----END PRIVATE KEY-----\n"}
 
 
 # Every test user's password: long and unguessable enough for every step's
@@ -475,3 +482,65 @@ def bearer(token):
 def script(app):
     """A program calling the API: no cookies, only what it puts in each request."""
     return FlaskClient(app, app.response_class, use_cookies=False)
+# --- Apps that aren't browsers (step 11) --------------------------------------------
+# A command-line app signs in with the device flow: it asks for a code, a
+# logged-in browser approves it, the app collects its tokens. The token code
+# reads the time from authapp/clock.py: a test stops that clock and moves it.
+
+CLIENT_ID = "flask-auth-cli"  # TestingConfig's DEVICE_CLIENTS
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+class StoppedTime:
+    """The token code's clock, stopped at a whole second near now; advance() moves it."""
+
+    def __init__(self):
+        self.moment = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+    def now(self):
+        return self.moment
+
+    def advance(self, **how_long):
+        self.moment += timedelta(**how_long)
+
+
+@pytest.fixture
+def stopped_time(monkeypatch):
+    from authapp import clock as token_clock  # only the steps with tokens that expire have it
+    stopped = StoppedTime()
+    monkeypatch.setattr(token_clock, "now", stopped.now)
+    return stopped
+
+
+@pytest.fixture
+def native_app(app):
+    """The command-line app: a client that keeps no cookies, as a program that
+    only sends the tokens it was given."""
+    return FlaskClient(app, app.response_class, use_cookies=False)
+
+
+def start_device_flow(native_app, **asked):
+    response = native_app.post("/auth/device", data={"client_id": CLIENT_ID, **asked})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def poll(native_app, device_code, client_id=CLIENT_ID):
+    return native_app.post("/auth/token", data={"grant_type": DEVICE_CODE_GRANT, "device_code": device_code,
+                                                "client_id": client_id})
+
+
+def refresh(native_app, refresh_token, client_id=CLIENT_ID):
+    return native_app.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token,
+                                                "client_id": client_id})
+
+
+def device_sign_in(native_app, browser, **asked):
+    """The whole device flow: the app starts, `browser` (logged in) approves,
+    the app polls once. The token answer, as JSON."""
+    started = start_device_flow(native_app, **asked)
+    approved = browser.post("/auth/device/approve", json={"user_code": started["user_code"]})
+    assert approved.status_code == 200, approved.get_json()
+    tokens = poll(native_app, started["device_code"])
+    assert tokens.status_code == 200, tokens.get_json()
+    return tokens.get_json()
