@@ -1,25 +1,19 @@
 """Each check of an access token by itself: these tokens are signed with our
 own key (as if an issuer had a bug, or the key signed other JWTs too), so the
 only thing wrong with each is what its test names. PyJWT alone would accept
-a token without exp, and never looks at typ (RFC 8725, section 3.11)."""
+a token without exp, and never looks at typ (RFC 8725, section 3.11). And
+the clock: a token works until its exp, and not a second more."""
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
-from authapp.access_tokens.settings import DEVELOPMENT_KEY, private_key
-from conftest import device_sign_in
-from test_access_tokens import es256, forged, header_and_claims, me, refused
-
-OUR_KEY = private_key(DEVELOPMENT_KEY)  # TestingConfig signs with the development key
+from conftest import PASSWORD, device_sign_in
+from test_access_tokens import OUR_KEY, es256, forged, header_and_claims, me, refused
+from test_signing_keys import pem
 
 
 @pytest.fixture
 def bobs_token(native_app, bob):
     return header_and_claims(device_sign_in(native_app, bob)["access_token"])
-
-
-def test_a_token_signed_as_we_sign_is_accepted(native_app, bobs_token):
-    """The forging helpers work: re-signed unchanged, Bob's token is a good one."""
-    header, claims = bobs_token
-    assert me(native_app, forged(header, claims, es256(OUR_KEY))).status_code == 200
 
 
 @pytest.mark.parametrize("claim", ["exp", "iat", "iss", "aud", "sub", "jti", "client_id", "scope"])
@@ -30,11 +24,10 @@ def test_a_token_missing_a_required_claim_is_refused(native_app, bobs_token, cla
 
 
 @pytest.mark.parametrize(("claim", "value"), [
-    ("aud", "https://another-service.example"), ("iss", "https://evil.example"),
     ("sub", "²"), ("sub", "1" * 40), ("exp", "9999999999"), ("exp", 9999999999.5), ("iat", True),
     ("scope", ["notes:read"]),
 ])
-def test_a_token_for_another_audience_or_issuer_or_with_odd_claims_is_refused(native_app, bobs_token, claim, value):
+def test_a_token_with_a_claim_of_the_wrong_kind_is_refused(native_app, bobs_token, claim, value):
     header, claims = bobs_token
     assert refused(me(native_app, forged(header, {**claims, claim: value}, es256(OUR_KEY))))
 
@@ -61,7 +54,42 @@ def test_a_token_issued_in_the_future_is_refused(native_app, bobs_token):
     assert refused(me(native_app, token))
 
 
-def test_an_integer_sub_is_refused_even_by_pyjwt(native_app, bobs_token):
-    """RFC 7519: sub is a string. A checker that compares ids loosely would read 1 and "1" alike."""
-    header, claims = bobs_token
-    assert refused(me(native_app, forged(header, {**claims, "sub": int(claims["sub"])}, es256(OUR_KEY))))
+def test_a_token_signed_by_the_previous_key_works_until_it_expires(app, native_app, bob, stopped_time):
+    """Changing keys: the new key signs, the old one only verifies, so tokens
+    already out keep working their 5 minutes; then the old key can go."""
+    old_key = ec.generate_private_key(ec.SECP256R1())
+    app.config["ACCESS_TOKEN_PREVIOUS_KEY"] = pem(old_key)
+    from authapp.access_tokens.keys import init_keys  # what create_app does with the settings
+    init_keys(app)
+    assert len(native_app.get("/.well-known/jwks.json").get_json()["keys"]) == 2
+    header, claims = header_and_claims(device_sign_in(native_app, bob)["access_token"])
+    old_kid = native_app.get("/.well-known/jwks.json").get_json()["keys"][1]["kid"]
+    signed_by_the_old_key = forged({**header, "kid": old_kid}, claims, es256(old_key))
+    assert me(native_app, signed_by_the_old_key).status_code == 200
+    stopped_time.advance(minutes=5)
+    assert refused(me(native_app, signed_by_the_old_key))
+
+
+@pytest.mark.contract
+def test_an_access_token_still_works_up_to_5_minutes_after_logging_out_everywhere(native_app, bob, stopped_time):
+    """The honest price of a JWT: nobody asks the database about it, so it
+    can't be called back. Bob changes his password (every session and every
+    app's refresh token end at once); the access token works on until it
+    expires, 5 minutes after it was issued, and not a second more."""
+    tokens = device_sign_in(native_app, bob)
+    changed = bob.post("/auth/change-password", json={"current_password": PASSWORD,
+                                                      "new_password": "another long passphrase"})
+    assert changed.status_code == 200
+    assert native_app.post("/auth/token", data={"grant_type": "refresh_token", "client_id": "flask-auth-cli",
+                                                "refresh_token": tokens["refresh_token"]}).status_code == 400
+    stopped_time.advance(minutes=4, seconds=59)
+    assert me(native_app, tokens["access_token"]).status_code == 200
+    stopped_time.advance(seconds=1)
+    assert refused(me(native_app, tokens["access_token"]))
+
+
+@pytest.mark.contract
+def test_an_expired_access_token_is_refused(native_app, bob, stopped_time):
+    token = device_sign_in(native_app, bob)["access_token"]
+    stopped_time.advance(minutes=5)
+    assert refused(me(native_app, token))

@@ -6,7 +6,17 @@ import pytest
 from authapp.extensions import db
 from authapp.refresh_tokens import rotation
 from authapp.refresh_tokens.models import RefreshToken
-from conftest import PASSWORD, all_at_once, device_sign_in, held_at_a_barrier, refresh, user_id
+from conftest import (
+    CLIENT_ID,
+    DEVICE_CODE_GRANT,
+    PASSWORD,
+    all_at_once,
+    device_sign_in,
+    held_at_a_barrier,
+    refresh,
+    user_id,
+)
+from test_device_codes import error_of
 
 
 def refused(response):
@@ -124,3 +134,19 @@ def test_refresh_tokens_are_stored_as_sha_256_only(app, native_app, bob):
     with app.app_context():
         stored = db.session.scalars(db.select(RefreshToken.id)).all()
     assert token not in stored and len(stored) == 1 and len(stored[0]) == 64
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize(("body", "content_type"), [
+    (None, None),
+    ('{"grant_type": "refresh_token"}', "application/json"),  # RFC 6749: form-encoded, not JSON
+    (f"grant_type={DEVICE_CODE_GRANT}&grant_type=refresh_token&client_id={CLIENT_ID}",  # sent twice
+     "application/x-www-form-urlencoded"),
+    (f"grant_type={DEVICE_CODE_GRANT}&client_id={CLIENT_ID}&device_code=%00", "application/x-www-form-urlencoded"),
+    (f"client_id={CLIENT_ID}", "application/x-www-form-urlencoded"),
+    (f"grant_type=refresh_token&client_id={CLIENT_ID}", "application/x-www-form-urlencoded"),
+    ("\xff\xfe garbage", "text/plain"),
+])
+def test_hostile_bodies_on_the_token_endpoint_get_a_json_error(native_app, body, content_type):
+    response = native_app.post("/auth/token", data=body, content_type=content_type)
+    assert error_of(response) == "invalid_request"
