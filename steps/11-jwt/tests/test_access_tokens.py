@@ -68,14 +68,17 @@ def refused(response):
 
 @pytest.fixture
 def bobs_tokens(native_app, bob):
-    """Bob's command-line app, signed in with the device flow: its token answer."""
-    return device_sign_in(native_app, bob)
+    """Bob's command-line app, signed in with the device flow: its token answer.
+    His own access token works, so a 401 in a test is the forgery's doing."""
+    tokens = device_sign_in(native_app, bob)
+    assert me(native_app, tokens["access_token"]).status_code == 200
+    return tokens
 
 
 @pytest.fixture
-def bobs_token(native_app, bob):
-    """Bob's access token, taken apart: its header and its claims."""
-    return header_and_claims(device_sign_in(native_app, bob)["access_token"])
+def bobs_token(bobs_tokens):
+    """Bob's access token (a working one), taken apart: its header and its claims."""
+    return header_and_claims(bobs_tokens["access_token"])
 
 
 @pytest.fixture
@@ -99,6 +102,7 @@ def test_an_access_token_does_what_its_scopes_and_its_owner_allow(native_app, bo
 def test_a_disabled_accounts_access_token_stops_at_once(native_app, bob, admin):
     """We read the owner at every use anyway (for the permissions): a disabled account's token needn't wait."""
     tokens = device_sign_in(native_app, bob)
+    assert me(native_app, tokens["access_token"]).status_code == 200
     bobs_id = bob.get("/auth/me").get_json()["user"]["id"]
     assert admin.post(f"/admin/users/{bobs_id}/disable").status_code == 200
     assert refused(me(native_app, tokens["access_token"]))
@@ -195,6 +199,7 @@ def test_an_integer_sub_is_refused_even_by_pyjwt(native_app, bobs_token):
 def test_approving_needs_a_logged_in_browser_not_a_token(native_app, bob):
     """Session only: an app that holds a token can't approve more tokens for itself."""
     tokens = device_sign_in(native_app, bob)
+    assert me(native_app, tokens["access_token"]).status_code == 200  # the token works, where it may
     started = start_device_flow(native_app)
     assert native_app.post("/auth/device/approve", json={"user_code": started["user_code"]}).status_code == 401
     with_a_token = native_app.post("/auth/device/approve", json={"user_code": started["user_code"]},
@@ -208,3 +213,9 @@ def test_a_token_for_another_audience_or_from_another_issuer_is_refused(native_a
     """Signed with our own key, so only the audience or the issuer is wrong."""
     header, claims = bobs_token
     assert refused(me(native_app, forged(header, {**claims, claim: value}, es256(OUR_KEY))))
+
+
+def test_a_token_issued_in_the_future_is_refused(native_app, bobs_token):
+    header, claims = bobs_token
+    token = forged(header, {**claims, "iat": claims["iat"] + 60}, es256(OUR_KEY))
+    assert refused(me(native_app, token))
