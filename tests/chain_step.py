@@ -94,8 +94,12 @@ def carry_out(app, plan):
         if "/verify-email?token=" in printed.getvalue():  # from step 06: follow the link, as the user would
             token = printed.getvalue().split("/verify-email?token=")[1].split()[0]
             app.test_client().post("/auth/verify-email", json={"token": token, "password": account["password"]})
-    for account in plan.get("login", []):
+    for number, account in enumerate(plan.get("login", []), start=1):
+        # Each user from an address of her own, as from her own machine: from
+        # one address, step 05's limit (10 logins a minute) would refuse the
+        # 11th user, and the chain has one more user with every step.
         browser = app.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"10.0.{number // 250}.{number % 250 + 1}"
         credentials = {"username": account["username"], "password": account["password"]}
         found["login"][account["username"]] = browser.post("/auth/login", json=credentials).status_code
         if plan.get("me"):
