@@ -95,13 +95,13 @@ def carry_out(app, plan):
             token = printed.getvalue().split("/verify-email?token=")[1].split()[0]
             app.test_client().post("/auth/verify-email", json={"token": token, "password": account["password"]})
     for number, account in enumerate(plan.get("login", []), start=1):
-        # Each user from an address of her own, as from her own machine: from
-        # one address, step 05's limit (10 logins a minute) would refuse the
-        # 11th user, and the chain has one more user with every step.
         browser = app.test_client()
-        browser.environ_base["REMOTE_ADDR"] = f"10.0.{number // 250}.{number % 250 + 1}"
         credentials = {"username": account["username"], "password": account["password"]}
-        found["login"][account["username"]] = browser.post("/auth/login", json=credentials).status_code
+        # Each user from an address of her own (TEST-NET-1, RFC 5737): from step 05,
+        # an address gets 10 logins a minute, and the chain has a user per step.
+        address = {"REMOTE_ADDR": f"192.0.2.{number}"}
+        found["login"][account["username"]] = browser.post("/auth/login", json=credentials,
+                                                           environ_base=address).status_code
         if plan.get("me"):
             me = browser.get("/auth/me")
             found["me"][account["username"]] = (me.status_code,
