@@ -41,8 +41,10 @@ async function callApi(method, path, data) {
 }
 // --8<-- [end:call-api]
 
+// The last request's answer is shown below the forms, but never an API token
+// (step 10): the tokens panel shows a new one once, and that is all.
 function showLast(text) {
-  document.getElementById("last").textContent = text;
+  document.getElementById("last").textContent = text.replace(/fat_[A-Za-z0-9]+/g, "fat_…(hidden)");
 }
 
 // --8<-- [start:show-errors]
@@ -54,7 +56,7 @@ function showErrors(form, body) {
   for (const [name, problem] of Object.entries(body.fields || {})) {
     const slot = form.querySelector(`[data-error-for="${name}"]`);
     if (slot) {
-      slot.textContent = `${name.replace("_", " ")} ${problem}`;
+      slot.textContent = `${name.replaceAll("_", " ")} ${problem}`;
       form.querySelector(`[name="${name}"]`).setAttribute("aria-invalid", "true");
     } else {  // a field with no input of its own, like the reset token
       message.textContent += ` (${name} ${problem})`;
@@ -310,6 +312,7 @@ on("two-factor-disable", async (data, form) => {
 
 let apiStep = 0;  // GET / names the API's step (showFormsOfThisStep)
 const ROLES_STEP = 9;  // notes, roles and the admin routes
+const TOKENS_STEP = 10;  // API tokens
 let retryAfterProof = null;  // the admin action that waits for "Prove it's you"
 
 // Notes for whoever is logged in; users for an admin ("roles" in the user object).
@@ -321,13 +324,18 @@ function showPanels(user) {
   notes.hidden = !user || apiStep < ROLES_STEP;
   users.hidden = notes.hidden || !(user.roles || []).includes("admin");
   document.getElementById("reauthenticate").hidden ||= users.hidden;
+  const tokens = document.getElementById("tokens");
+  tokens.hidden = !user || apiStep < TOKENS_STEP;
   if (someoneElse) {  // a new login, or none: never show the last one's notes
     notes.dataset.userId = user ? user.id : "";
     document.getElementById("note-list").replaceChildren();
     document.getElementById("user-list").replaceChildren();
+    document.getElementById("token-list").replaceChildren();
+    forgetNewToken();  // nor the last one's new token
     retryAfterProof = null;  // the last one's admin action never runs as this one
   }
   if (!notes.hidden && (someoneElse || wasHidden)) loadNotes();
+  if (!tokens.hidden && (someoneElse || wasHidden)) loadTokens();
 }
 
 // A 401 on a panel's request: the session is over (logged out elsewhere, timed
@@ -452,6 +460,70 @@ on("reauthenticate", async (data, form) => {
   const retry = retryAfterProof;
   retryAfterProof = null;
   if (retry) await retry();
+});
+
+// ----- API tokens (step 10 on) --------------------------------------------------
+
+async function loadTokens() {
+  const form = document.getElementById("tokens");
+  const answer = await callApi("GET", "/auth/tokens");
+  if (!answer.ok) return sessionEnded(answer) || showErrors(form, answer.body);
+  document.getElementById("token-list").replaceChildren(...answer.body.tokens.map(tokenItem));
+  if (!answer.body.tokens.length) showMessage(form, "No tokens yet.");
+}
+
+// What the list shows of a token: never the token itself (the API doesn't send it).
+function tokenItem(token) {
+  const item = document.createElement("li");
+  const text = document.createElement("span");
+  const used = token.last_used_at ? `last used ${token.last_used_at}` : "never used";
+  text.textContent = `${token.name}: ${token.scopes.join(", ")}; expires ${token.expires_at}, ${used}`;
+  item.append(text, button("Revoke", { tokenId: token.id, tokenName: token.name }));
+  return item;
+}
+
+// --8<-- [start:tokens]
+on("tokens", async (data, form) => {
+  const body = withSecondFactor({
+    ...data,
+    scopes: new FormData(form).getAll("scopes"),  // every box ticked (data holds only the last)
+    expires_in_days: Number(data.expires_in_days),  // the API wants a number, the field gives text
+  });
+  const answer = await callApi("POST", "/auth/tokens", body);
+  if (!answer.ok) return sessionEnded(answer) || showSecondFactorErrors(form, answer.body);
+  form.reset();  // the password off the page too
+  showMessage(form, `Token "${answer.body.api_token.name}" made. The program sends it as ` +
+                    "Authorization: Bearer <token>.");
+  document.getElementById("new-token-value").textContent = answer.body.token;
+  document.getElementById("new-token").hidden = false;
+  await loadTokens();
+});
+// --8<-- [end:tokens]
+
+on("copy-token", async (data, form) => {
+  const token = document.getElementById("new-token-value");
+  try {
+    await navigator.clipboard.writeText(token.textContent);
+    showMessage(form, "Copied. Paste it where your program reads it (an environment variable, a secret store).");
+  } catch {  // no clipboard here (a page on plain http from another machine): select it for Ctrl+C
+    getSelection().selectAllChildren(token);
+    showErrors(form, { error: "This page may not use the clipboard: the token is selected, copy it yourself." });
+  }
+}, "click");
+
+on("token-saved", async () => forgetNewToken(), "click");
+
+// The new token off the page: it was shown once, and this page keeps no copy.
+function forgetNewToken() {
+  document.getElementById("new-token-value").textContent = "";
+  document.getElementById("new-token").hidden = true;
+}
+
+onButtonIn("token-list", async (clicked, form) => {
+  const answer = await callApi("DELETE", `/auth/tokens/${clicked.dataset.tokenId}`);
+  if (!answer.ok) return sessionEnded(answer) || showErrors(form, answer.body);
+  clicked.closest("li").remove();
+  showMessage(form, `Token "${clicked.dataset.tokenName}" revoked: a program that sends it now gets 401.`);
 });
 
 // --8<-- [start:qr-code]

@@ -12,9 +12,12 @@ on, notes, and an admin who disables a user in another browser context. Run
 `make screenshots` to refresh docs/assets/client/ from the last step."""
 import io
 import itertools
+import json
 import re
 import sqlite3
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,6 +45,7 @@ TWO_FACTOR_STEPS = [step for step in SESSION_STEPS if number(step) >= 7]  # TOTP
 # Passkeys: their journey needs localhost (tests/test_passkeys_browser.py); here, the page on an IP address.
 PASSKEY_STEPS = [step for step in SESSION_STEPS if number(step) >= 8]
 ROLES_STEPS = [step for step in SESSION_STEPS if number(step) >= 9]  # notes, and the users panel for an admin
+TOKENS_STEPS = [step for step in SESSION_STEPS if number(step) >= 10]  # the API tokens panel
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new battery staple horse"
 USER_NUMBERS = itertools.count(1)
@@ -656,6 +660,136 @@ def test_a_note_that_looks_like_html_is_shown_as_text(own_stack, page):
     expect(page.locator("#note-list li span")).to_have_text([hostile])
     assert page.locator("#note-list img, #note-list b").count() == 0
     assert page.title() == title  # no onerror ran
+    assert unexpected_console_errors(page) == []
+
+
+def with_token(api, token, path="/notes"):
+    """What a program (not the browser: no cookie) gets for GET `path` with `token`: (status, body)."""
+    request = urllib.request.Request(api.url + path, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+@pytest.mark.parametrize("own_stack", TOKENS_STEPS, ids=[s.name for s in TOKENS_STEPS], indirect=True)
+def test_a_token_is_shown_once_then_listed_without_it_then_revoked(own_stack, context, page):
+    """A user makes a token for a script: the page shows it once (copy button, "you won't see
+    it again") and nowhere else, not even in "Last request"; it works for a program; after a
+    reload the list shows its name, scopes and last use, never the token; Revoke makes it a 401.
+    A name that looks like HTML stays text."""
+    stack = own_stack
+    page.goto(stack.client_url)
+    title = page.title()
+    expect(page.locator("#tokens")).to_be_hidden()  # nobody logged in yet
+    user = new_user()
+    register(page, stack, user)
+    log_in(page, user)
+    expect(message(page, "tokens")).to_have_text("No tokens yet.")  # GET /auth/tokens answered
+
+    # The API's refusals, next to their fields: no scope ticked, then a wrong password.
+    name = "backup script"
+    fill(page, "tokens", name=name, password=user.password)
+    expect(field_error(page, "tokens", "scopes")).to_contain_text("must be a list of one or more of")
+    page.check("#tokens [value='notes:read']")
+    page.check("#tokens [value='notes:write']")
+    fill(page, "tokens", name=name, expires_in_days="400", password=user.password)
+    expect(field_error(page, "tokens", "expires_in_days")).to_have_text(
+        "expires in days must be a whole number from 1 to 365")
+    fill(page, "tokens", name=name, expires_in_days="7", password="not my password at all")
+    expect(field_error(page, "tokens", "password")).to_have_text("password is not your password")
+    expect(page.locator("#new-token")).to_be_hidden()
+
+    # Everything "Last request" will show, however briefly (GET /auth/tokens follows at once).
+    page.evaluate("""() => {
+        window.lastShown = [];
+        new MutationObserver(() => lastShown.push(document.getElementById("last").textContent))
+            .observe(document.getElementById("last"), {childList: true, characterData: true, subtree: true});
+    }""")
+    fill(page, "tokens", name=name, expires_in_days="7", password=user.password)
+    expect(page.locator("#new-token")).to_be_visible()
+    expect(page.locator("#new-token")).to_contain_text("you won't see it again")
+    token = page.locator("#new-token-value").text_content()
+    assert re.fullmatch(r"fat_[0-9A-Za-z]{49}", token), token
+    shown = page.evaluate("lastShown")
+    assert any("POST" in text and "fat_…(hidden)" in text for text in shown), shown  # the answer, without it
+    assert not any(token in text for text in shown)
+    expect(page.locator("#tokens [name=password]")).to_have_value("")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=stack.client_url)
+    page.click("#copy-token")
+    expect(message(page, "tokens")).to_contain_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == token
+    snap(page, stack, "21-token-made", "#tokens")
+
+    status, body = with_token(stack.api, token)  # a program uses it: the user's notes, no cookie
+    assert (status, body) == (200, {"notes": []})
+    page.click("#token-saved")
+    expect(page.locator("#new-token")).to_be_hidden()
+    assert token not in page.content()
+
+    page.reload()  # the list comes back from GET /auth/tokens: name, scopes, dates, never the token
+    row = page.locator("#token-list li")
+    expect(row).to_have_count(1)
+    expect(row.locator("span")).to_contain_text(f"{name}: notes:read, notes:write; expires ")
+    expect(row.locator("span")).to_contain_text(", last used 20")  # the program's request above
+    expect(page.locator("#new-token")).to_be_hidden()
+    assert token not in page.content()
+    snap(page, stack, "22-token-list", "#tokens")
+
+    hostile = "<img src=x onerror=\"document.title='owned'\">"  # a name is shown with textContent
+    page.check("#tokens [value='notes:read']")
+    page.check("#tokens [value='notes:write']")
+    fill(page, "tokens", name=hostile, password=user.password)
+    expect(page.locator("#token-list li span").last).to_contain_text(f"{hostile}: notes:read, notes:write;")
+    assert page.locator("#tokens img").count() == 0 and page.title() == title
+    page.click("#token-saved")
+    for revoked in (name, hostile):
+        page.locator("#token-list li", has_text=revoked).get_by_role("button", name="Revoke").click()
+        expect(message(page, "tokens")).to_have_text(
+            f'Token "{revoked}" revoked: a program that sends it now gets 401.')
+    expect(page.locator("#token-list li")).to_have_count(0)
+    assert with_token(stack.api, token)[0] == 401
+    page.reload()
+    expect(message(page, "tokens")).to_have_text("No tokens yet.")
+    assert unexpected_console_errors(page) == []
+
+
+@pytest.mark.parametrize("own_stack", TOKENS_STEPS, ids=[s.name for s in TOKENS_STEPS], indirect=True)
+def test_with_two_factor_on_making_a_token_takes_a_code(own_stack, page):
+    """A session and the password are not enough once two-factor is on: the form without a
+    code gets the API's error under "Code"; with the app's code, or a recovery code, it works.
+    Logging out then takes the new token and the list off the page."""
+    stack = own_stack
+    page.goto(stack.client_url)
+    user = new_user()
+    register(page, stack, user)
+    log_in(page, user)
+    fill(page, "two-factor-setup", password=user.password)
+    expect(page.locator("#two-factor-confirm")).to_be_visible()
+    app = pyotp.TOTP(page.locator("#two-factor-secret").text_content())
+    fill(page, "two-factor-confirm", code=app.now())
+    expect(message(page, "two-factor-confirm")).to_contain_text("Two-factor authentication is on.")
+    recovery_code = page.locator("#recovery-codes li").first.text_content()
+    page.click("#recovery-codes-saved")
+
+    page.check("#tokens [value='account:read']")
+    fill(page, "tokens", name="no code", password=user.password)
+    expect(field_error(page, "tokens", "code")).to_have_text("code is required (or a recovery_code)")
+    expect(page.locator("#new-token")).to_be_hidden()
+    fill(page, "tokens", name="with a code", password=user.password, code=app.at(time.time() + 30))
+    expect(page.locator("#new-token")).to_be_visible()
+    page.click("#token-saved")
+    page.check("#tokens [value='account:read']")
+    fill(page, "tokens", name="with a recovery code", password=user.password, code=recovery_code)
+    expect(page.locator("#new-token")).to_be_visible()
+    expect(page.locator("#token-list li span")).to_have_text([re.compile("^with a code: account:read;"),
+                                                              re.compile("^with a recovery code: account:read;")])
+    token = page.locator("#new-token-value").text_content()
+    page.click("#logout")  # a shared computer: logging out leaves no token on the page, hidden or not
+    expect(page.locator("#tokens")).to_be_hidden()
+    assert token.startswith("fat_") and token not in page.content()
+    assert page.locator("#token-list li").count() == 0
     assert unexpected_console_errors(page) == []
 
 

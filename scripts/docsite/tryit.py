@@ -47,6 +47,12 @@ VOLATILE = [
     # Its expiry date moves with the clock; a deleted cookie's (1970) doesn't.
     (re.compile(r"(; Expires=)(?!Thu, 01 Jan 1970)[^;]+"), r"\1<date>"),
     (re.compile(r"(token[\"=: ]+\"?)[A-Za-z0-9_.\-]{16,}"), r"\1<random>"),
+    # Step 11: the device flow's codes, and the claims of a JWT that change at every issue.
+    (re.compile(r'("(?:device|user)_code":")[^"]+'), r"\1<random>"),
+    (re.compile(r'("(?:iat|exp)":)\d+'), r"\1<time>"),
+    (re.compile(r'("jti":")[^"]+'), r"\1<random>"),
+    # An API token wherever it is printed (step 10): its prefix stays, to be seen.
+    (re.compile(r"fat_[0-9A-Za-z]{49}"), "fat_<random>"),
     (re.compile(r"(Retry-After: )\d+"), r"\1<seconds>"),
     (re.compile(r"(X-RateLimit-Reset: )\d+"), r"\1<time>"),
     # A moment in a JSON answer (a note's created_at, step 09): ISO 8601 in UTC.
