@@ -59,8 +59,7 @@ REQUEST_TIMEOUT = 20  # seconds one request may take at most (less if the attack
 # the step's own create_app() as settings. No attack is about the hash's cost
 # (each is about what the app answers), so every verdict is the same; a login
 # costs about 1 ms instead of half a second of CPU.
-CHEAP_HASHES = ("authapp:create_app(PASSWORD_HASH_METHOD='scrypt:256:8:1', "
-                "LEGACY_PASSWORD_HASH_METHOD='scrypt:128:8:1')")
+CHEAP_HASHES = appserver.CHEAP_HASHES
 
 
 # ---------------------------------------------------------------- what an attack returns

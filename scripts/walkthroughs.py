@@ -52,14 +52,14 @@ def environment(database):
 
 
 @contextmanager
-def running_step(step):
+def running_step(step, app=appserver.APP):
     """(working folder, server, env): the step served on a free port with an
     empty database (tools/appserver.py); its output goes to server.log in the
     working folder, where the commands read the mails."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         env = environment(work / "walkthrough.sqlite")
-        with appserver.serving(step, env, work / "server.log") as server:
+        with appserver.serving(step, env, work / "server.log", app=app) as server:
             yield work, server, env
 
 
@@ -100,10 +100,11 @@ def split_outputs(stdout):
     return [(match[2], int(match[3])) for match in found]
 
 
-def run(step, url=None):
+def run(step, url=None, app=appserver.APP):
     """(problems, [{"command", "output"}], server log) of one step's walkthrough,
-    against a fresh server, or against `url` from the current folder.
-    `problems` is empty when every command ran and passed its checks."""
+    against a fresh server (serving `app`: appserver.CHEAP_HASHES under test), or
+    against `url` from the current folder. `problems` is empty when every command
+    ran and passed its checks."""
     blocks = tryit.parse(tryit.script(step).read_text(encoding="utf-8"))
     if url:
         with tempfile.TemporaryDirectory() as tmp:
@@ -113,7 +114,7 @@ def run(step, url=None):
                                      capture_output=True, text=True, timeout=300)
         server_log = "(the server's output is in its own terminal)"
     else:
-        with running_step(step) as (work, server, env):
+        with running_step(step, app) as (work, server, env):
             env = {**env, "CURL_HOME": str(curl_config(work, ports.HOST, server.port)), "HOME": str(work)}
             check_routing(step, env, work)
             session = subprocess.run(["bash", "-c", session_script(blocks)], cwd=work, env=env,

@@ -9,6 +9,10 @@ unchanged pass on it (test_promises.py), and pytest marks as contract tests
 exactly the ones contracts.py reads (test_contract_markers.py). In `make
 test`, the tests about one step go to the same worker (tests/conftest.py),
 so the run happens once.
+
+The other runs (a step's tests against another app, a move's state) go to
+one long-lived process per worker (outcomes.Runner), which imports the
+libraries once and each run's app and tests afresh.
 """
 import json
 import subprocess
@@ -20,6 +24,7 @@ from tools import outcomes, steps
 
 STEPS = steps.all_steps()
 _OWN_RUNS = {}
+RUNNER = outcomes.Runner()  # closed at the end of the session (conftest.py)
 
 
 def own_suite(step):
@@ -42,15 +47,17 @@ def own_suite(step):
 
 def node_ids(step):
     """Every test id of a step's suite, e.g. tests/test_login.py::test_x[ALICE]: from
-    its own run when this process has made it, else collected (about a second)."""
+    its own run when this process has made it, else collected by the runner."""
     if step in _OWN_RUNS:
         return tuple(_OWN_RUNS[step]["collected"])
-    return tuple(outcomes.collect_ids(step))
+    with tempfile.TemporaryDirectory(prefix=f"collect-{step.name[:2]}-") as workdir:
+        outcomes.lay_out(workdir, outcomes.suite_files(step))
+        return tuple(RUNNER.run(workdir, step, extra_args=["--collect-only"])["collected"])
 
 
 def run(workdir, test_files, app_dir, select=(), extra_args=(), soften_imports=False):
     """Lay out test_files in workdir/tests and run them (or only `select`)
-    against the app in app_dir, in a fresh process."""
+    against the app in app_dir (the runner's process, as fresh for it as a new one)."""
     workdir.mkdir(parents=True, exist_ok=True)
     outcomes.lay_out(workdir, test_files, soften_imports)
-    return outcomes.run_in_subprocess(workdir, app_dir, select, extra_args)
+    return RUNNER.run(workdir, app_dir, select, extra_args)

@@ -17,6 +17,8 @@ import tomllib
 
 import pytest
 
+import memo
+import suites
 from tools import liveapp, moves, outcomes, patches, start, steps
 
 ROOT = steps.ROOT
@@ -153,8 +155,8 @@ def test_each_moves_tests_fail_before_it_and_pass_after_it(step, tmp_path):
 
 
 def run_tests(tests_from, app_dir, select, workdir):
-    outcomes.lay_out(workdir, outcomes.suite_files(tests_from))
-    return outcomes.run_in_subprocess(workdir, app_dir, select)
+    """One run in the shared runner's process (suites.py), not a process per state."""
+    return suites.run(workdir, outcomes.suite_files(tests_from), app_dir, select)
 
 
 def outcome(run, node_id):
@@ -397,3 +399,17 @@ def test_the_authoring_tool_rebases_moves_onto_a_changed_previous_step(tmp_path)
     assert final[changed] == note + wanted[changed]  # the move's change and the earlier one, both kept
     assert {path: text for path, text in final.items() if path != changed} == \
         {path: text for path, text in wanted.items() if path != changed}
+
+
+def memo_inputs(item):
+    """A check about one step reads that step and the one before it (its moves start
+    there), its moves, its page, .gitignore (which files are the lesson's) and scripts/
+    (the page's directives); every check also reads tools/ and tests/' helpers
+    (tests/memo.py). The checks that are about no one step read everything."""
+    named = memo.steps_of(item)
+    if not named:
+        return [memo.EVERYTHING, memo.CHROMIUM]
+    step = ROOT / named[-1]
+    previous = steps.neighbour(step, -1)
+    return [*([f"steps/{previous.name}"] if previous else []), named[-1], f"docs/moves/{step.name}",
+            f"docs/steps/{step.name}.md", f"docs/{step.name}.md", ".gitignore", "scripts"]

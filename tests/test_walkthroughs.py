@@ -1,7 +1,9 @@
 """Every example is executed: each step's walkthrough.sh runs, command by
 command and exactly as its page shows it, against the step served on a free
 loopback port with a fresh database; every check passes, and every answer is
-the one the page shows (docs/walkthroughs/<step>.json)."""
+the one the page shows (docs/walkthroughs/<step>.json), recorded at the
+real hash cost and compared here at the testing config's (only the two hash
+settings differ: tests/test_labs.py)."""
 import os
 import shutil
 import signal
@@ -26,7 +28,10 @@ def test_walkthrough_runs_and_matches_the_page(step):
     assert any(block.command.startswith("curl ") for block in blocks), "show at least one request"
     assert all(block.checks for block in blocks if block.command.startswith("curl ")), (
         "every request states what its answer must hold (#> status ...)")
-    problems, results, server_log = walkthroughs.run(step)
+    # Passwords hashed at the testing config's cost (appserver.CHEAP_HASHES): the
+    # answers are the same (the recordings are made at the real cost), and a login
+    # costs a millisecond instead of half a second of CPU.
+    problems, results, server_log = walkthroughs.run(step, app=appserver.CHEAP_HASHES)
     assert not problems, "\n".join(problems) + f"\n--- server log ---\n{server_log[-3000:]}"
     recorded = tryit.load_recording(step)
     assert recorded is not None, f"run `make walkthroughs` to record {tryit.recording_path(step).relative_to(ROOT)}"

@@ -45,6 +45,13 @@ def without_shell_settings(**extra):
 
 
 APP = "authapp"  # what `flask --app` loads: the step's factory, create_app(), with its config
+# The same app, hashing passwords with real scrypt at the testing config's tiny
+# cost (settings passed to the step's own create_app()): for the repository's
+# runs of labs and walkthroughs, whose answers don't depend on the hash's cost.
+# A login costs about 1 ms of CPU instead of half a second. The recordings and
+# what a learner runs keep APP (tests/test_labs.py: only the two hash settings differ).
+CHEAP_HASHES = ("authapp:create_app(PASSWORD_HASH_METHOD='scrypt:256:8:1', "
+                "LEGACY_PASSWORD_HASH_METHOD='scrypt:128:8:1')")
 
 
 def flask(python, *words, app=APP):
@@ -113,12 +120,12 @@ class DidNotStart(RuntimeError):
 
 
 @contextmanager
-def serving(folder, env, log_path, python=None, limit=START_LIMIT):
+def serving(folder, env, log_path, python=None, limit=START_LIMIT, app=APP):
     """The app in `folder` on an upgraded database, listening (a Server); stopped on leaving."""
     upgraded = upgrade(folder, env, python)
     if upgraded.returncode != 0:
         raise DidNotStart("`flask db upgrade` failed in %s:\n%s" % (folder, upgraded.stdout[-3000:]))
-    server = Server(folder, env, log_path, python)
+    server = Server(folder, env, log_path, python, app)
     try:
         if not server.wait_until_listening(limit):
             raise DidNotStart("%s exited, or never said where it listens:\n%s" % (folder, server.output()[-3000:]))

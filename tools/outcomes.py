@@ -20,9 +20,12 @@ import faulthandler
 import importlib
 import io
 import json
+import logging
+import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import traceback
@@ -351,6 +354,8 @@ def pytest_unconfigure(config):
 
 
 def main(argv):
+    if argv[:1] == ["--serve"]:
+        return serve()
     workdir, app_dir, output, *rest = argv
     split = rest.index("--")
     extra_args, select = rest[:split], rest[split + 1:]
@@ -358,10 +363,15 @@ def main(argv):
     extra_args = [arg for arg in extra_args if not arg.startswith("--outcomes-")]
     progress = open(options["--outcomes-progress"], "a", encoding="utf-8") if "--outcomes-progress" in options else None
     time_limit = float(options["--outcomes-time-limit"]) if "--outcomes-time-limit" in options else None
+    run_once(workdir, app_dir, output, select, extra_args, progress, time_limit, "--outcomes-import-app" in options)
+
+
+def run_once(workdir, app_dir, output, select, extra_args, progress=None, time_limit=None, import_first=False):
+    """One run in this process: the outcomes go to the file `output`."""
     sys.path.insert(0, str(Path(app_dir).resolve()))
     plugins = [Outcomes(app_dir, progress, time_limit), Collected()] + ([Only(select)] if select else [])
     app_errors = []
-    if "--outcomes-import-app" in options:
+    if import_first:
         if time_limit:  # an endless loop at import time is stopped too (imports are slow on a busy laptop)
             faulthandler.dump_traceback_later(max(30, 3 * time_limit), exit=True, file=progress)
         plugins[0].event(event="importing")
@@ -375,6 +385,186 @@ def main(argv):
     crash = printed.getvalue() if exit_code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR) else ""
     Path(output).write_text(json.dumps({**plugins[0].as_dict(), "collected": plugins[1].node_ids,
                                         "app_errors": app_errors, "crash": crash}))
+
+
+# ---- many runs in one process (the repository's checks: issue 20)
+#
+# A fresh process per run costs an interpreter, pytest, Flask, SQLAlchemy and
+# the app's other libraries (a second or more of CPU), and the repository's
+# checks make a run per move state, per red/green pair and per later step. A
+# Runner keeps one process (`python -m tools.outcomes --serve`) and sends it
+# the runs one by one. Between runs, that process forgets everything a run
+# brought in that is not a library: the app (authapp), the tests and their
+# conftest.py, sys.path, the environment, the working folder, the loggers'
+# settings and the database listeners a conftest.py put on SQLAlchemy's
+# Engine class. So each run imports its own app and tests, as in a fresh
+# process; the libraries are imported once. A learner's `check` keeps a fresh
+# process per run (tools/check.py: time limits, progress, nothing left from
+# another copy), and so does each step's own suite (tests/suites.py).
+
+LIBRARY_FOLDERS = tuple(sorted({str(Path(sysconfig.get_path(kind)).resolve()) + os.sep
+                               for kind in ("stdlib", "platstdlib", "purelib", "platlib")}
+                               | {str(ROOT / "tools") + os.sep}))
+
+
+def run_and_forget(workdir, app_dir, output, select=(), extra_args=()):
+    """run_once, then leave this process as it was before, libraries apart."""
+    modules, path, environment, folder = set(sys.modules), list(sys.path), dict(os.environ), os.getcwd()
+    loggers = logging_state()
+    os.chdir(workdir)
+    sys.path.insert(0, str(Path(workdir).resolve()))  # where a fresh `python -m tools.outcomes` there starts
+    try:
+        run_once(workdir, app_dir, output, select, extra_args)
+    finally:
+        forgotten = forget_modules(set(sys.modules) - modules)
+        restore_logging(loggers, forgotten)
+        sys.path[:] = path
+        os.environ.clear()
+        os.environ.update(environment)
+        os.chdir(folder)
+        importlib.invalidate_caches()  # the next run's files are new: let imports find them
+
+
+def is_library(module):
+    """A module of the standard library, of an installed package or of tools/."""
+    files = [getattr(module, "__file__", None), *getattr(module, "__path__", [])]
+    files = [str(Path(name).resolve()) for name in files if name]
+    if not files:
+        return True  # built into the interpreter
+    return all(name.startswith(LIBRARY_FOLDERS) for name in files)
+
+
+def forget_modules(names):
+    """Drop the modules a run imported that are not libraries (the app, the tests,
+    conftest.py), after taking their listeners off SQLAlchemy's Engine class."""
+    gone = {name: sys.modules[name] for name in names if name in sys.modules and not is_library(sys.modules[name])}
+    if "sqlalchemy" in sys.modules:
+        remove_engine_listeners(gone)
+    for name in gone:
+        del sys.modules[name]
+    return set(gone)
+
+
+def logging_state():
+    """Every logger's settings: a migration's env.py calls logging's fileConfig, which
+    disables the loggers that exist and sets the root logger's level and handlers."""
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger(), *(logger for logger in manager.loggerDict.values()
+                                      if isinstance(logger, logging.Logger))]
+    return {logger: (logger.level, list(logger.handlers), logger.propagate, logger.disabled, logger.parent)
+            for logger in loggers}, manager.disable
+
+
+def restore_logging(state, forgotten):
+    """The loggers as they were before a run; the app's own loggers (named after a
+    forgotten module) are dropped, the libraries' loggers made during the run enabled."""
+    saved, disable = state
+    manager = logging.Logger.manager
+    packages = {module.split(".")[0] for module in forgotten}
+    for name, logger in list(manager.loggerDict.items()):
+        if name.split(".")[0] in packages:
+            del manager.loggerDict[name]
+        elif isinstance(logger, logging.Logger) and logger not in saved:
+            logger.disabled = False
+    for logger, (level, handlers, propagate, disabled, parent) in saved.items():
+        logger.level, logger.handlers[:], logger.propagate, logger.disabled = level, handlers, propagate, disabled
+        logger.parent = parent
+    manager.disable = disable
+    manager._clear_cache()
+
+
+ENGINE_EVENTS = ("connect", "first_connect", "checkout", "engine_connect", "before_cursor_execute",
+                 "after_cursor_execute")
+
+
+def remove_engine_listeners(modules):
+    """A conftest.py's @event.listens_for(Engine, "connect") holds for every engine
+    made after it, in any later run: take off those of the forgotten modules."""
+    from sqlalchemy import Engine, event  # noqa: PLC0415 (only when a run has imported it)
+    for name, module in modules.items():
+        for value in list(vars(module).values()):
+            if callable(value) and getattr(value, "__module__", None) == name:
+                for identifier in ENGINE_EVENTS:
+                    if event.contains(Engine, identifier, value):
+                        event.remove(Engine, identifier, value)
+
+
+def serve():
+    """The Runner's process: one run per line of JSON read, "done" written after each."""
+    jobs = os.fdopen(os.dup(0), "r", encoding="utf-8")  # pytest's capture points fds 0 and 1 elsewhere
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")  # during a run: these copies stay ours
+    for line in jobs:
+        started = cpu_seconds()
+        run_and_forget(**json.loads(line))
+        answers.write(f"done {cpu_seconds() - started:.3f}\n")  # for the table of `make test`
+        answers.flush()
+
+
+def cpu_seconds():
+    """User + system CPU of this process and of its children that have ended (0 on Windows)."""
+    try:
+        import resource  # noqa: PLC0415 (POSIX only)
+    except ImportError:
+        return 0.0
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Runner:
+    """Runs like run_in_subprocess, in one long-lived process (started at the first run).
+    Runner.cpu: the CPU seconds every runner's runs have used so far, as their process
+    measured them (a process that is still running counts in no RUSAGE_CHILDREN)."""
+
+    cpu = 0.0
+    started = []  # every runner made, to close them all at the end of a test session
+
+    def __init__(self):
+        self.process = None
+        self.errors = None
+        Runner.started.append(self)
+
+    @classmethod
+    def close_all(cls):
+        for runner in cls.started:
+            runner.close()
+
+    def start(self):
+        self.errors = tempfile.TemporaryFile()  # a file, not a pipe: nobody has to read it for a run to go on
+        self.process = subprocess.Popen([sys.executable, "-m", "tools.outcomes", "--serve"], cwd=ROOT,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
+                                        text=True, env=subprocess_environment())
+
+    def run(self, workdir, app_dir, select=(), extra_args=()):
+        """Returns Outcomes.as_dict(), as run_in_subprocess does."""
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        output = Path(workdir) / "outcomes.json"
+        job = {"workdir": str(workdir), "app_dir": str(app_dir), "output": str(output), "select": list(select),
+               "extra_args": list(extra_args)}
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        except OSError:
+            answer = ""
+        if answer.startswith("done "):
+            Runner.cpu += float(answer.split()[1])
+        if not answer.startswith("done ") or not output.exists():
+            self.errors.seek(0)
+            said = self.errors.read().decode(errors="replace")
+            self.close()  # the next run starts a new process
+            raise RuntimeError(f"the test run crashed:\n{said[-3000:]}")
+        return json.loads(output.read_text())
+
+    def close(self):
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+            self.process.wait(timeout=60)
+            self.process = None
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
 
 
 if __name__ == "__main__":
