@@ -41,12 +41,15 @@ def run_module(command, argv):
 
 def setup(argv, python):
     levels = [level for flag, level in (("--dev", "dev"), ("--prod", "prod")) if flag in argv]
-    unknown = [arg for arg in argv if arg not in ("--dev", "--prod", "--quiet")]
+    unknown = [arg for arg in argv if arg not in ("--dev", "--prod", "--oidc", "--quiet")]
     if unknown:
-        print("setup takes --dev (everything for the tests and the docs) or --prod, not %s" % " ".join(unknown))
+        print("setup takes --dev (everything for the tests and the docs), --prod or --oidc (the test OpenID\n"
+              "provider's Node packages, for step 12), not %s" % " ".join(unknown))
         return 2
     try:
         bootstrap.ensure(levels)
+        if "--oidc" in argv:
+            bootstrap.ensure_oidc()
     except bootstrap.Problem as problem:
         print(problem, file=sys.stderr)
         return problem.code
@@ -57,6 +60,8 @@ def setup(argv, python):
     print("Ready: %s (Python %s) has %s." % (bootstrap.shown(bootstrap.venv_dir()),
                                              bootstrap.version_text(bootstrap.version_of([str(python)])),
                                              ", and ".join(bootstrap.LEVELS[level][1] for level in installed)))
+    if bootstrap.oidc_installed():
+        print("The test OpenID provider's Node packages are in oidc-provider/node_modules (step 12's tests).")
     print("Next: %s  (or %s to see every command)" % (commands.suggest("doctor"), commands.suggest("help")))
     return 0
 
