@@ -52,9 +52,10 @@ def why_no_provider():
     if not node:
         return "no Node.js (apt-get install -y nodejs npm, or set NODE=/path/to/node); Node 20.12 or newer"
     version = node_version(node)
-    if version is None or version[:2] < MINIMUM_NODE:
-        shown = ".".join(map(str, version)) if version else "one that doesn't run"
-        return f"Node {shown} at {node} is too old: oidc-provider 9 needs 20.12 or newer"
+    if version is None:
+        return f"the Node at {node} doesn't run (set NODE=/path/to/node, 20.12 or newer)"
+    if version[:2] < MINIMUM_NODE:
+        return f"Node {'.'.join(map(str, version))} at {node} is too old: oidc-provider 9 needs 20.12 or newer"
     if not (FOLDER / "node_modules" / "oidc-provider" / "package.json").exists():
         return f"oidc-provider is not installed: {SETUP_HINT}"
     return None
