@@ -11,6 +11,8 @@ from .config import allowed_origins, load_config
 from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
+from .oidc import views as oidc
+from .oidc.client import init_client as init_oidc_client
 from .passkeys import views as passkeys
 from .security import init_security
 from .two_factor import views as two_factor
@@ -38,6 +40,7 @@ def create_app(config=None, **overrides):
     init_limits(app)
     init_audit(app)
     init_access(app)
+    init_oidc_client(app)
 
     register_error_handlers(app)
     register_commands(app)
@@ -49,6 +52,7 @@ def create_app(config=None, **overrides):
     app.register_blueprint(sudo.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(oidc.bp)
     app.add_url_rule("/", view_func=status)
     return app
 

@@ -139,6 +139,11 @@ class Config:
     PASSKEY_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
     SUDO_MAX_AGE = timedelta(minutes=10)  # sudo.py: how recent an admin's proof of identity must be
     REAUTHENTICATE_LIMIT_PER_ACCOUNT = "5 per hour"  # it asks for the password: few guesses
+    # Sign in with an OpenID Connect provider (oidc/): its issuer (discovery is
+    # read from there) and the client registered with it. All three or none.
+    OIDC_ISSUER = None
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -217,6 +222,9 @@ ENVIRONMENT = {
     "TOTP_ENCRYPTION_KEY": "TOTP_ENCRYPTION_KEY",
     "WEBAUTHN_RP_ID": "WEBAUTHN_RP_ID",
     "WEBAUTHN_ORIGIN": "WEBAUTHN_ORIGIN",
+    "OIDC_ISSUER": "OIDC_ISSUER",
+    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
 }
 
 
