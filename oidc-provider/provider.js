@@ -47,18 +47,9 @@ async function findAccount(ctx, sub) {
   }
   return {
     accountId: sub,
-    async claims(use) {
+    async claims() {
       const account = findFixtureAccount(sub) || {};
-      const claims = {
-        sub,
-        email: account.email,
-        email_verified: account.email_verified,
-        name: account.name,
-      };
-      if (use === 'userinfo' && account.userinfo_sub) {
-        claims.sub = account.userinfo_sub;
-      }
-      return claims;
+      return { sub, email: account.email, email_verified: account.email_verified, name: account.name };
     },
   };
 }
@@ -99,6 +90,18 @@ function configuration() {
       ctx.body = out;
     },
   };
+}
+
+// The lying provider: oidc-provider always answers UserInfo with the right `sub`, so
+// an account's "userinfo_sub" is swapped in after it has answered.
+async function lieAboutTheSubject(ctx, next) {
+  await next();
+  if (ctx.oidc && ctx.oidc.route === 'userinfo' && ctx.body && ctx.body.sub) {
+    const account = findFixtureAccount(ctx.body.sub);
+    if (account && account.userinfo_sub) {
+      ctx.body = { ...ctx.body, sub: account.userinfo_sub };
+    }
+  }
 }
 
 function escapeHtml(text) {
@@ -169,6 +172,7 @@ function start() {
   server.listen(0, '127.0.0.1', () => {
     const issuer = `http://127.0.0.1:${server.address().port}`;
     const provider = new Provider(issuer, configuration());
+    provider.use(lieAboutTheSubject);
     const handle = provider.callback();
     server.on('request', (req, res) => {
       if (req.url.startsWith('/interaction/')) {

@@ -104,6 +104,12 @@ class ProviderProcess:
         answer.raise_for_status()
         return answer.json()
 
+    def set_accounts(self, accounts):
+        """Replace the provider's accounts (a list of {"sub", "email", "email_verified", ...})."""
+        fixture = json.loads(self.fixture_path.read_text())
+        fixture["accounts"] = accounts
+        self.fixture_path.write_text(json.dumps(fixture, indent=2))
+
     def change_account(self, sub, **claims):
         """Change what the provider says about an account (its email, email_verified, ...)."""
         fixture = json.loads(self.fixture_path.read_text())
