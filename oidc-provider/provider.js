@@ -175,7 +175,9 @@ function start() {
     provider.use(lieAboutTheSubject);
     const handle = provider.callback();
     server.on('request', (req, res) => {
-      if (req.url.startsWith('/interaction/')) {
+      if (req.url === '/favicon.ico') {
+        res.writeHead(204).end(); // a browser asks on every page: no 404 in its console
+      } else if (req.url.startsWith('/interaction/')) {
         interaction(provider, req, res).catch((error) => {
           res.writeHead(400, { 'content-type': 'text/plain' }).end(String(error.message));
         });
