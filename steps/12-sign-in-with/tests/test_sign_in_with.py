@@ -11,8 +11,9 @@ import requests
 from authapp import create_app
 from authapp.extensions import db
 from authapp.models import User
+from authapp.oidc import accounts
 from authapp.oidc.models import Identity
-from conftest import PASSWORD, PRODUCTION, mail_settings, oidc_settings, ready
+from conftest import PASSWORD, PRODUCTION, all_at_once, held_at_a_barrier, mail_settings, oidc_settings, ready
 
 FRONTEND = "http://localhost:3000"
 ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
@@ -131,6 +132,28 @@ def test_a_new_person_with_an_old_address_gets_no_old_account(app, client, provi
     provider.change_account("alice-lookalike", email="carol@example.com")
     assert result(sign_in_with(client, provider, "alice-lookalike")) == {"oidc_error": "account_exists"}
     assert me(client) is None
+
+
+def test_two_identities_with_one_new_address_at_once_make_one_account(app, provider, monkeypatch):
+    """Two identities vouched for the same new address, arriving together: both
+    find no account with it before either writes. The database's UNIQUE keeps one
+    account; the other answer is account_exists, not a 500 and not a shared account."""
+    provider.change_account("alice-lookalike", email="carol@example.com")
+    browsers = [app.test_client(), app.test_client()]
+    answers = [provider.sign_in(start(browser), sub)
+               for browser, sub in zip(browsers, ["carol-at-provider", "alice-lookalike"])]
+    held_at_a_barrier(monkeypatch, accounts, "new_username", parties=2)  # both past the check, then on
+    results = []
+
+    def come_back(browser, answer):
+        results.append(browser.get(callback_path(answer)))
+        return results[-1]
+
+    all_at_once(*[lambda b=browser, a=answer: come_back(b, a) for browser, answer in zip(browsers, answers)])
+    assert sorted(list(result(answer).values())[0] for answer in results) == ["account_exists", "signed_in"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)
+                                 .where(User.email == "carol@example.com")) == 1
 
 
 # --- Email addresses: never a key ----------------------------------------------
@@ -297,6 +320,15 @@ def test_linking_needs_the_password(app, client, alice, provider):
     assert client.post("/auth/identities/link/start", json={"password": "wrong " + PASSWORD}).status_code == 403
     assert client.post("/auth/identities/link/start", json={}).status_code == 400
     assert identities_of(app, "alice@example.com") == []
+
+
+def test_a_page_on_another_site_cannot_start_a_link(client, alice, provider):
+    """CSRF linking: a form on the attacker's page, posted by the victim's browser
+    with her cookie, would link whoever is signed in at the provider in that browser
+    (the attacker, after a login CSRF there). A form body is refused before anything."""
+    log_in(client)
+    answer = client.post("/auth/identities/link/start", data={"password": PASSWORD})
+    assert answer.status_code == 415 and "Location" not in answer.headers
 
 
 def test_a_linked_identity_signs_in_and_is_listed(client, alice, provider):
