@@ -153,3 +153,8 @@ def test_a_second_provider_has_its_own_issuer_and_keys(provider, tmp_path):
         assert first_key != second_key
     finally:
         second.stop()
+
+
+def memo_inputs(item):
+    """The provider's folder (its script, its lock; node_modules/ follows the lock)."""
+    return ["oidc-provider"]
