@@ -30,6 +30,8 @@ def main(argv):
         return problem.code
     if command.name == "setup":
         return setup(rest, python)
+    if command.name == "test" and not bootstrap.os.environ.get("TOOLS_INSIDE"):
+        install_the_test_provider()
     if bootstrap.running_inside() or bootstrap.os.environ.get("TOOLS_INSIDE"):
         return run_module(command, rest)
     return bootstrap.relaunch(python, argv)
@@ -37,6 +39,17 @@ def main(argv):
 
 def run_module(command, argv):
     return importlib.import_module(command.module).main(argv) or 0
+
+
+def install_the_test_provider():
+    """Step 12's tests run a real OpenID provider (oidc-provider/): with npm here, its
+    packages are installed (once per lock); without, those tests say why they don't run."""
+    if bootstrap.oidc_installed() or not bootstrap.shutil.which("npm"):
+        return
+    try:
+        bootstrap.ensure_oidc()
+    except bootstrap.Problem as problem:  # offline, say: the other tests still run
+        print(problem, file=sys.stderr)
 
 
 def setup(argv, python):
