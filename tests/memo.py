@@ -43,7 +43,8 @@ CHROMIUM = "<chromium>"  # an input: the browser's version (tests/browser.py fin
 # Environment variables a check may read that are not files: the browser, and
 # every variable that configures a step (tools/steps.py strips most of them
 # from the checks' subprocesses; keyed anyway, to be sure).
-KEYED_VARIABLES = ("CHROMIUM", "CI", "PATH", "PYTHONPATH", "TOOLS_VENV", "TOOLS_VIA", "LANG", "LC_ALL", "TZ")
+KEYED_VARIABLES = ("CHROMIUM", "CI", "PATH", "PYTHONPATH", "TOOLS_VENV", "TOOLS_VIA", "LANG", "LC_ALL", "TZ",
+                   "NODE", "OIDC_PROVIDER_DIR")  # the test OpenID provider's Node (oidc-provider/)
 
 
 def switched_on():
