@@ -3,16 +3,22 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import admin, auth, notes, passwords, sudo, verification
+from . import admin, auth, notes, passwords, sudo, token_endpoint, verification
 from .access import init_access, public
+from .access_tokens import views as jwks
+from .access_tokens.keys import init_keys
+from .access_tokens.kind import JwtAccessTokens
+from .api_tokens import views as api_tokens
+from .api_tokens.kind import PersonalAccessTokens
 from .audit import init_audit
+from .bearer import register_token_kind
 from .cli import register_commands
 from .config import allowed_origins, load_config
+from .device_flow import views as device
 from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
-from .oidc import views as oidc
-from .oidc.client import init_client as init_oidc_client
+from .oauth import init_oauth
 from .passkeys import views as passkeys
 from .security import init_security
 from .two_factor import views as two_factor
@@ -40,9 +46,12 @@ def create_app(config=None, **overrides):
     init_limits(app)
     init_audit(app)
     init_access(app)
-    init_oidc_client(app)
+    register_token_kind(app, PersonalAccessTokens())  # Authorization: Bearer fat_... (bearer.py)
+    init_keys(app)
+    register_token_kind(app, JwtAccessTokens())  # Authorization: Bearer eyJ... (access_tokens/)
 
     register_error_handlers(app)
+    init_oauth(app)
     register_commands(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(passwords.bp)
@@ -52,7 +61,10 @@ def create_app(config=None, **overrides):
     app.register_blueprint(sudo.bp)
     app.register_blueprint(notes.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(oidc.bp)
+    app.register_blueprint(api_tokens.bp)
+    app.register_blueprint(device.bp)
+    app.register_blueprint(token_endpoint.bp)
+    app.register_blueprint(jwks.bp)
     app.add_url_rule("/", view_func=status)
     return app
 

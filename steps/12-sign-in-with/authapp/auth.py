@@ -5,14 +5,14 @@ from flask import Blueprint, current_app, g
 from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.security import generate_password_hash
 
-from .access import public
+from .access import public, token_or_session
 from .audit import log_event
 from .browsers import known_browser, remember_browser
 from .errors import FieldErrors
 from .hashing import check_hash
 from .limits import address_key, browser_key, name_key, rate_limited
 from .models import AlreadyTaken, User, add_user, find_user
-from .sessions import current_session, end_session, login_required, start_session
+from .sessions import current_session, end_session, start_session
 from .two_factor.pending import start_pending_login
 from .validation import PASSWORD_MAX_LENGTH, check_registration, json_object, no_form_body, required_strings
 from .verification import send_verification_mail
@@ -86,7 +86,7 @@ def logout():
 
 
 @bp.get("/me")
-@login_required
+@token_or_session("account:read")
 def me():
     return {"user": g.user.to_dict()}
 

@@ -2,6 +2,7 @@
 import os
 from datetime import timedelta
 
+from .access_tokens import settings as access_token_settings
 from .passkeys import settings as passkey_settings
 from .two_factor import settings as two_factor_settings
 
@@ -139,11 +140,45 @@ class Config:
     PASSKEY_CHANGE_LIMIT_PER_ACCOUNT = "10 per hour"
     SUDO_MAX_AGE = timedelta(minutes=10)  # sudo.py: how recent an admin's proof of identity must be
     REAUTHENTICATE_LIMIT_PER_ACCOUNT = "5 per hour"  # it asks for the password: few guesses
-    # Sign in with an OpenID Connect provider (oidc/): its issuer (discovery is
-    # read from there) and the client registered with it. All three or none.
-    OIDC_ISSUER = None
-    OIDC_CLIENT_ID = None
-    OIDC_CLIENT_SECRET = None
+    # API tokens (api_tokens/). Each expires: after 30 days unless its owner
+    # asks for longer, a year at most (GitHub's defaults for its fine-grained tokens).
+    API_TOKEN_DEFAULT_DAYS = 30
+    API_TOKEN_MAX_DAYS = 365
+    API_TOKENS_PER_ACCOUNT = 20
+    API_TOKEN_CREATE_LIMIT_PER_ACCOUNT = "10 per hour"  # it asks for the password: few guesses
+    # Refused bearer tokens per client address, every token route together:
+    # nobody guesses 256 bits, so this is about floods of well-formed fakes,
+    # each of which costs a query.
+    BEARER_FAILURES_LIMIT_PER_ADDRESS = "30 per minute"
+    # Apps that aren't browsers (step 11). The key that signs access tokens
+    # (ES256: an EC P-256 private key in PEM) and, while you change keys, the
+    # previous one, which only verifies. This one is for your laptop only:
+    # everybody knows it. access_tokens/settings.py says how to make your own.
+    ACCESS_TOKEN_SIGNING_KEY = access_token_settings.DEVELOPMENT_KEY
+    ACCESS_TOKEN_PREVIOUS_KEY = None
+    # Who signs (iss) and who a token is for (aud): a token from elsewhere, or
+    # for another service, is refused here.
+    ACCESS_TOKEN_ISSUER = "http://localhost:5000"
+    ACCESS_TOKEN_AUDIENCE = "http://localhost:5000/api"
+    # An access token can't be called back: it works this long after a logout.
+    ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)
+    # A refresh token is refused after this long unused (idle), or this long
+    # after the sign-in however often it was used (absolute). Ours: a CLI used
+    # weekly keeps working; a month after approval, its user approves again.
+    REFRESH_TOKEN_IDLE_TIMEOUT = timedelta(days=14)
+    REFRESH_TOKEN_ABSOLUTE_TIMEOUT = timedelta(days=30)
+    # The apps that may ask (public clients: no secret). client_id -> name.
+    DEVICE_CLIENTS = {"flask-auth-cli": "Flask Auth command line (examples/)"}
+    # RFC 8628: a code lives long enough to walk to a computer (its example is
+    # 30 minutes; ours is shorter, fewer codes to guess at once), and the app
+    # polls every 5 seconds (the RFC's default).
+    DEVICE_CODE_LIFETIME = timedelta(minutes=10)
+    DEVICE_POLL_INTERVAL = 5
+    DEVICE_START_LIMIT_PER_ADDRESS = "10 per minute"
+    # Guessing a user code: 20^8 codes, so 20 tries an hour from an address
+    # and 10 from an account leave a guesser far less than one chance in a million a year.
+    DEVICE_APPROVE_LIMIT_PER_ADDRESS = "20 per hour"
+    DEVICE_APPROVE_LIMIT_PER_ACCOUNT = "10 per hour"
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -176,6 +211,7 @@ class ProductionConfig(Config):
     SECRET_KEY = None  # must come from the environment: the app refuses to start without it
     TOTP_ENCRYPTION_KEY = None  # the same
     WEBAUTHN_RP_ID = WEBAUTHN_ORIGIN = None  # the same: localhost passkeys would work nowhere else
+    ACCESS_TOKEN_SIGNING_KEY = None  # the same: with the development key, anyone could sign tokens
     SESSION_COOKIE_SECURE = True  # only ever sent over HTTPS
     # "__Host-": browsers accept this cookie only if it is Secure, has no
     # Domain and has Path=/, so a sibling subdomain can't plant or overwrite it.
@@ -195,6 +231,8 @@ class ProductionConfig(Config):
                           "never localhost or an IP address",
         "WEBAUTHN_ORIGIN": "the front end's exact origin, e.g. https://app.example.com: https://, "
                            "no path, on the WEBAUTHN_RP_ID domain or below it",
+        "ACCESS_TOKEN_SIGNING_KEY": "the EC P-256 private key (PEM) that signs access tokens, yours, e.g. from "
+                                    "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256",
     }
 
 
@@ -222,9 +260,10 @@ ENVIRONMENT = {
     "TOTP_ENCRYPTION_KEY": "TOTP_ENCRYPTION_KEY",
     "WEBAUTHN_RP_ID": "WEBAUTHN_RP_ID",
     "WEBAUTHN_ORIGIN": "WEBAUTHN_ORIGIN",
-    "OIDC_ISSUER": "OIDC_ISSUER",
-    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
-    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "ACCESS_TOKEN_SIGNING_KEY": "ACCESS_TOKEN_SIGNING_KEY",
+    "ACCESS_TOKEN_PREVIOUS_KEY": "ACCESS_TOKEN_PREVIOUS_KEY",
+    "ACCESS_TOKEN_ISSUER": "ACCESS_TOKEN_ISSUER",
+    "ACCESS_TOKEN_AUDIENCE": "ACCESS_TOKEN_AUDIENCE",
 }
 
 
@@ -278,7 +317,8 @@ def refuse_missing_settings(config):
 # with the other settings at hand (a passkey's origin must fit its RP ID).
 FEATURE_CHECKS = {"TOTP_ENCRYPTION_KEY": two_factor_settings.usable_encryption_keys,
                   "WEBAUTHN_RP_ID": passkey_settings.usable_rp_id,
-                  "WEBAUTHN_ORIGIN": passkey_settings.usable_origin}
+                  "WEBAUTHN_ORIGIN": passkey_settings.usable_origin,
+                  "ACCESS_TOKEN_SIGNING_KEY": access_token_settings.usable_signing_key}
 
 
 def usable(name, value, config):

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, g
 
 from .access import public
+from .api_tokens.models import revoke_api_tokens
 from .audit import log_event
 from .browsers import remember_browser
 from .errors import FieldErrors
@@ -64,6 +65,7 @@ def reset_password():
     user.email_verified = True  # the link reached this mailbox: that proves it
     user.second_factor_failures = 0  # a reset unlocks the second factor (two_factor/)
     revoke_sessions(user)  # whoever knew the old password is logged out everywhere
+    revoke_api_tokens(user)  # and every token goes: whoever had the password could have made one
     db.session.commit()
     if not user.two_factor_enabled:  # with two-factor on, a browser is known only after a code (two_factor/)
         remember_browser(user)  # it proved the mailbox: from here, others' guesses can't lock its owner out

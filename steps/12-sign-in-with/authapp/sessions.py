@@ -11,6 +11,7 @@ from werkzeug.exceptions import Unauthorized
 from .digests import digest
 from .extensions import db
 from .models import User, UserSession, utcnow
+from .refresh_tokens.rotation import revoke_families
 from .two_factor.models import PendingLogin
 
 # Writing last_seen_at on every request would cost a database write per
@@ -60,10 +61,11 @@ def end_session():
 
 
 def revoke_sessions(user):
-    """End every session of `user` on the server, and every login of theirs
-    that waits for a second factor."""
+    """End every session of `user` on the server, every login of theirs
+    that waits for a second factor, and every app's refresh tokens."""
     db.session.execute(db.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(db.delete(PendingLogin).where(PendingLogin.user_id == user.id))
+    revoke_families(user)
 
 
 def session_record():

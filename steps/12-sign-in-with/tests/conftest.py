@@ -1,5 +1,6 @@
 """Fixtures in the style of the Flask docs: app, client, runner. And, from
-step 08, a passkey authenticator in software (at the end)."""
+step 08, a passkey authenticator in software; from step 11, a command-line
+app that signs in with the device flow (at the end)."""
 import base64
 import hashlib
 import json
@@ -8,13 +9,12 @@ import secrets
 import socket
 import sqlite3
 import struct
-import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from functools import partial
-from pathlib import Path
 
 import cbor2
 import pyotp
@@ -41,10 +41,15 @@ def skip_waiting_for_the_disk(dbapi_connection, connection_record):
 
 
 # What a deployment sets in the environment: a long random key, a mail server,
-# a key for the two-factor secrets, the passkeys' domain and the front end's origin.
+# a key for the two-factor secrets, the passkeys' domain and the front end's
+# origin, and the key that signs access tokens.
 PRODUCTION = {"SECRET_KEY": "4f1c9a0e7b2d6c8e3a5f9b1d7e2c4a6f8b0d2e4c6a8f0b1d3e5c7a9f1b3d5e7c",
               "MAIL_SERVER": "smtp.example.com", "TOTP_ENCRYPTION_KEY": "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4=",
-              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com"}
+              "WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGIN": "https://app.example.com",
+              "ACCESS_TOKEN_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----\n"
+              "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQghERieDAYf2Rp5+yN\n"
+              "0yy2LswuhJ4C70X1Vpu+7jmLNrWhRANCAATpD4KW0dPJzrTiDhn+YWRFp8fJgapI\n"
+              "PrTaYjud78S8d1SiLVzaadbNZJgNbeCsp3XCK0tM7XQmvmh0d+04q9zr\n-----END PRIVATE KEY-----\n"}
 
 
 # Every test user's password: long and unguessable enough for every step's
@@ -186,6 +191,19 @@ def held_at_a_barrier(monkeypatch, owner, name, parties):
     requests really meet there, and a test whose limit works waits for nothing."""
     meeting = MeetingPoint(parties)
     monkeypatch.setitem(MEETING, "point", meeting)  # all_at_once() tells it of each answer
+    real = getattr(owner, name)
+
+    def wait_then_call(*args):
+        meeting.enter()
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, wait_then_call)
+
+
+def also_held_at_the_barrier(monkeypatch, owner, name):
+    """owner.name waits at the meeting point of held_at_a_barrier(), called
+    before: so that calls of two different functions meet there."""
+    meeting = MEETING["point"]
     real = getattr(owner, name)
 
     def wait_then_call(*args):
@@ -443,75 +461,86 @@ def user_id(browser):
     return browser.get("/auth/me").get_json()["user"]["id"]
 
 
-# --- Sign in with a provider (step 12) -------------------------------------------
-# A real OpenID provider (panva's oidc-provider, OpenID Certified) on loopback:
-# the repository's oidc-provider/ folder, started with Node. Without Node these
-# tests are skipped with the reason on a laptop, and fail in CI (provider_process.py).
-# Two processes for the whole run: ours, and a second one with another issuer
-# that plays the attacker's provider in the mix-up test.
+# --- API tokens (step 10) ---------------------------------------------------------
 
-def provider_folder():
-    """oidc-provider/ at the repository's root, or where $OIDC_PROVIDER_DIR says
-    (`make check` copies these tests to a temporary folder)."""
-    if os.environ.get("OIDC_PROVIDER_DIR"):
-        return Path(os.environ["OIDC_PROVIDER_DIR"])
-    for folder in Path(__file__).resolve().parents:
-        if (folder / "oidc-provider" / "provider_process.py").exists():
-            return folder / "oidc-provider"
-    pytest.skip("no oidc-provider/ folder: set OIDC_PROVIDER_DIR to the repository's oidc-provider/")
+EVERY_SCOPE = ["account:read", "notes:read", "notes:write"]
 
 
-def provider_process_module():
-    sys.path.insert(0, str(provider_folder()))
-    import provider_process  # noqa: PLC0415  (found only once its folder is on the path)
-    return provider_process
+def new_api_token(browser, scopes=EVERY_SCOPE, password=PASSWORD, **fields):
+    """What a user does on her tokens page: a new token, in the answer once."""
+    response = browser.post("/auth/tokens", json={"name": "backup script", "scopes": scopes,
+                                                  "password": password, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
 
 
-OIDC_CLIENT = {"client_id": "flask-auth", "client_secret": "a-test-secret-" + "x" * 24,
-               # What url_for(_external=True) gives in Flask's test client.
-               "redirect_uris": ["http://localhost/auth/oidc/callback"]}
-# The provider's people. Each test starts from these (the `provider` fixture).
-PROVIDER_ACCOUNTS = [
-    {"sub": "carol-at-provider", "email": "carol@example.com", "email_verified": True},
-    # Someone who typed alice's address at the provider and never proved it.
-    {"sub": "mallory-unverified", "email": "alice@example.com", "email_verified": False},
-    # Someone the provider says owns alice's address: a later owner, or a provider that is wrong.
-    {"sub": "alice-lookalike", "email": "alice@example.com", "email_verified": True},
-    {"sub": "alice-at-provider", "email": "alice@provider.example", "email_verified": True},
-    {"sub": "liar", "email": "liar@example.com", "email_verified": True, "userinfo_sub": "carol-at-provider"},
-]
-
-
-@pytest.fixture(scope="session")
-def provider_processes(tmp_path_factory):
-    """(ours, the attacker's): two running providers for the whole run."""
-    module = provider_process_module()
-    module.require_provider()
-    fixture = {"clients": [OIDC_CLIENT], "accounts": PROVIDER_ACCOUNTS}
-    ours = module.ProviderProcess.start(fixture, tmp_path_factory.mktemp("provider"))
-    try:
-        theirs = module.ProviderProcess.start(fixture, tmp_path_factory.mktemp("second-provider"))
-    except BaseException:
-        ours.stop()
-        raise
-    yield ours, theirs
-    ours.stop()
-    theirs.stop()
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
-def provider(provider_processes):
-    """Our provider, its accounts as PROVIDER_ACCOUNTS says (a test may change them)."""
-    ours, _ = provider_processes
-    ours.set_accounts(PROVIDER_ACCOUNTS)
-    return ours
+def script(app):
+    """A program calling the API: no cookies, only what it puts in each request."""
+    return FlaskClient(app, app.response_class, use_cookies=False)
+# --- Apps that aren't browsers (step 11) --------------------------------------------
+# A command-line app signs in with the device flow: it asks for a code, a
+# logged-in browser approves it, the app collects its tokens. The token code
+# reads the time from authapp/clock.py: a test stops that clock and moves it.
+
+CLIENT_ID = "flask-auth-cli"  # TestingConfig's DEVICE_CLIENTS
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+class StoppedTime:
+    """The token code's clock, stopped at a whole second near now; advance() moves it."""
+
+    def __init__(self):
+        self.moment = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+    def now(self):
+        return self.moment
+
+    def advance(self, **how_long):
+        self.moment += timedelta(**how_long)
 
 
 @pytest.fixture
-def second_provider(provider_processes):
-    return provider_processes[1]
+def stopped_time(monkeypatch):
+    from authapp import clock as token_clock  # only the steps with tokens that expire have it
+    stopped = StoppedTime()
+    monkeypatch.setattr(token_clock, "now", stopped.now)
+    return stopped
 
 
-def oidc_settings(provider):
-    return {"OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": OIDC_CLIENT["client_id"],
-            "OIDC_CLIENT_SECRET": OIDC_CLIENT["client_secret"]}
+@pytest.fixture
+def native_app(app):
+    """The command-line app: a client that keeps no cookies, as a program that
+    only sends the tokens it was given."""
+    return FlaskClient(app, app.response_class, use_cookies=False)
+
+
+def start_device_flow(native_app, **asked):
+    response = native_app.post("/auth/device", data={"client_id": CLIENT_ID, **asked})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def poll(native_app, device_code, client_id=CLIENT_ID):
+    return native_app.post("/auth/token", data={"grant_type": DEVICE_CODE_GRANT, "device_code": device_code,
+                                                "client_id": client_id})
+
+
+def refresh(native_app, refresh_token, client_id=CLIENT_ID):
+    return native_app.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token,
+                                                "client_id": client_id})
+
+
+def device_sign_in(native_app, browser, **asked):
+    """The whole device flow: the app starts, `browser` (logged in) approves,
+    the app polls once. The token answer, as JSON."""
+    started = start_device_flow(native_app, **asked)
+    approved = browser.post("/auth/device/approve", json={"user_code": started["user_code"]})
+    assert approved.status_code == 200, approved.get_json()
+    tokens = poll(native_app, started["device_code"])
+    assert tokens.status_code == 200, tokens.get_json()
+    return tokens.get_json()

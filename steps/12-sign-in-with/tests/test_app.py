@@ -39,6 +39,7 @@ def test_environment_overrides_the_class(monkeypatch):
     monkeypatch.setenv("TOTP_ENCRYPTION_KEY", "yA7Yl3V9fXwWZUZOZvNfg4ke-Fyu9HejBaVzBaNJbh4=")
     monkeypatch.setenv("WEBAUTHN_RP_ID", "example.com")
     monkeypatch.setenv("WEBAUTHN_ORIGIN", "https://example.com")
+    monkeypatch.setenv("ACCESS_TOKEN_SIGNING_KEY", PRODUCTION["ACCESS_TOKEN_SIGNING_KEY"])  # step 11's key
     app = create_app("production")
     assert app.config["SECRET_KEY"] == "from-the-environment-and-long-enough-to-be-a-key"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///elsewhere.sqlite"

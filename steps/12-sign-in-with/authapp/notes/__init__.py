@@ -3,11 +3,10 @@ note is a 404, like a note that doesn't exist. An admin may delete any, in sudo 
 from flask import Blueprint, g
 from werkzeug.exceptions import NotFound
 
+from ..access import may, token_or_session
 from ..audit import log_event
 from ..errors import FieldErrors
 from ..extensions import db
-from ..roles import permissions_of
-from ..sessions import login_required
 from ..sudo import require_recent_proof
 from ..validation import json_object, required_strings
 from .models import TEXT_MAX_LENGTH, Note
@@ -17,7 +16,7 @@ NOTE_ID = "<int(max=2147483647):note_id>"  # a larger id is no row: SQLite would
 
 
 @bp.post("")
-@login_required
+@token_or_session("notes:write")
 def add():
     (text,) = required_strings(json_object(), "text")
     if len(text) > TEXT_MAX_LENGTH:
@@ -30,23 +29,23 @@ def add():
 
 
 @bp.get("")
-@login_required
+@token_or_session("notes:read")
 def list_notes():
     mine = db.session.scalars(db.select(Note).where(Note.user_id == g.user.id).order_by(Note.id))
     return {"notes": [note.to_dict() for note in mine]}
 
 
 @bp.get(f"/{NOTE_ID}")
-@login_required
+@token_or_session("notes:read")
 def show(note_id):
     return {"note": own_note(note_id).to_dict()}
 
 
 @bp.delete(f"/{NOTE_ID}")
-@login_required
+@token_or_session("notes:write")
 def delete(note_id):
     note = db.session.get(Note, note_id)
-    if note is not None and note.user_id != g.user.id and "notes:delete-any" in permissions_of(g.user):
+    if note is not None and note.user_id != g.user.id and may("notes:delete-any"):
         require_recent_proof()  # an admin's power: only in sudo mode (sudo.py)
         log_event("note_deleted_by_admin", user=g.user, target=note.user_id, note=note.id)
     else:

@@ -9,6 +9,9 @@ from ..extensions import db
 PERMISSIONS = {
     "admin": frozenset({"users:read", "users:disable", "sessions:revoke", "notes:delete-any"}),
 }
+# What every account may do with its own things, whatever its roles: an API
+# token's scopes are checked against these too (api_tokens/scopes.py).
+EVERY_ACCOUNT = frozenset({"account:read", "notes:read", "notes:write"})
 
 
 class UserRole(db.Model):
@@ -23,4 +26,4 @@ def roles_of(user):
 
 
 def permissions_of(user):
-    return frozenset().union(*(PERMISSIONS.get(role, ()) for role in roles_of(user)))
+    return EVERY_ACCOUNT.union(*(PERMISSIONS.get(role, ()) for role in roles_of(user)))
