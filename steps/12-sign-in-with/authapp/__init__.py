@@ -19,6 +19,8 @@ from .errors import register_error_handlers
 from .extensions import cors, db, enforce_foreign_keys, migrate
 from .limits import init_limits
 from .oauth import init_oauth
+from .oidc import views as oidc
+from .oidc.client import init_client as init_oidc_client
 from .passkeys import views as passkeys
 from .security import init_security
 from .two_factor import views as two_factor
@@ -49,6 +51,7 @@ def create_app(config=None, **overrides):
     register_token_kind(app, PersonalAccessTokens())  # Authorization: Bearer fat_... (bearer.py)
     init_keys(app)
     register_token_kind(app, JwtAccessTokens())  # Authorization: Bearer eyJ... (access_tokens/)
+    init_oidc_client(app)
 
     register_error_handlers(app)
     init_oauth(app)
@@ -65,6 +68,7 @@ def create_app(config=None, **overrides):
     app.register_blueprint(device.bp)
     app.register_blueprint(token_endpoint.bp)
     app.register_blueprint(jwks.bp)
+    app.register_blueprint(oidc.bp)
     app.add_url_rule("/", view_func=status)
     return app
 

@@ -179,6 +179,11 @@ class Config:
     # and 10 from an account leave a guesser far less than one chance in a million a year.
     DEVICE_APPROVE_LIMIT_PER_ADDRESS = "20 per hour"
     DEVICE_APPROVE_LIMIT_PER_ACCOUNT = "10 per hour"
+    # Sign in with an OpenID Connect provider (oidc/): its issuer (discovery is
+    # read from there) and the client registered with it. All three or none.
+    OIDC_ISSUER = None
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -264,6 +269,9 @@ ENVIRONMENT = {
     "ACCESS_TOKEN_PREVIOUS_KEY": "ACCESS_TOKEN_PREVIOUS_KEY",
     "ACCESS_TOKEN_ISSUER": "ACCESS_TOKEN_ISSUER",
     "ACCESS_TOKEN_AUDIENCE": "ACCESS_TOKEN_AUDIENCE",
+    "OIDC_ISSUER": "OIDC_ISSUER",
+    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
 }
 
 

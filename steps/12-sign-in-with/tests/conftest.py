@@ -9,12 +9,14 @@ import secrets
 import socket
 import sqlite3
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from functools import partial
+from pathlib import Path
 
 import cbor2
 import pyotp
@@ -544,3 +546,77 @@ def device_sign_in(native_app, browser, **asked):
     tokens = poll(native_app, started["device_code"])
     assert tokens.status_code == 200, tokens.get_json()
     return tokens.get_json()
+
+
+# --- Sign in with a provider (step 12) -------------------------------------------
+# A real OpenID provider (panva's oidc-provider, OpenID Certified) on loopback:
+# the repository's oidc-provider/ folder, started with Node. Without Node these
+# tests are skipped with the reason on a laptop, and fail in CI (provider_process.py).
+# Two processes for the whole run: ours, and a second one with another issuer
+# that plays the attacker's provider in the mix-up test.
+
+def provider_folder():
+    """oidc-provider/ at the repository's root, or where $OIDC_PROVIDER_DIR says
+    (`make check` copies these tests to a temporary folder)."""
+    if os.environ.get("OIDC_PROVIDER_DIR"):
+        return Path(os.environ["OIDC_PROVIDER_DIR"])
+    for folder in Path(__file__).resolve().parents:
+        if (folder / "oidc-provider" / "provider_process.py").exists():
+            return folder / "oidc-provider"
+    pytest.skip("no oidc-provider/ folder: set OIDC_PROVIDER_DIR to the repository's oidc-provider/")
+
+
+def provider_process_module():
+    sys.path.insert(0, str(provider_folder()))
+    import provider_process  # noqa: PLC0415  (found only once its folder is on the path)
+    return provider_process
+
+
+OIDC_CLIENT = {"client_id": "flask-auth", "client_secret": "a-test-secret-" + "x" * 24,
+               # What url_for(_external=True) gives in Flask's test client.
+               "redirect_uris": ["http://localhost/auth/oidc/callback"]}
+# The provider's people. Each test starts from these (the `provider` fixture).
+PROVIDER_ACCOUNTS = [
+    {"sub": "carol-at-provider", "email": "carol@example.com", "email_verified": True},
+    # Someone who typed alice's address at the provider and never proved it.
+    {"sub": "mallory-unverified", "email": "alice@example.com", "email_verified": False},
+    # Someone the provider says owns alice's address: a later owner, or a provider that is wrong.
+    {"sub": "alice-lookalike", "email": "alice@example.com", "email_verified": True},
+    {"sub": "alice-at-provider", "email": "alice@provider.example", "email_verified": True},
+    {"sub": "liar", "email": "liar@example.com", "email_verified": True, "userinfo_sub": "carol-at-provider"},
+]
+
+
+@pytest.fixture(scope="session")
+def provider_processes(tmp_path_factory):
+    """(ours, the attacker's): two running providers for the whole run."""
+    module = provider_process_module()
+    module.require_provider()
+    fixture = {"clients": [OIDC_CLIENT], "accounts": PROVIDER_ACCOUNTS}
+    ours = module.ProviderProcess.start(fixture, tmp_path_factory.mktemp("provider"))
+    try:
+        theirs = module.ProviderProcess.start(fixture, tmp_path_factory.mktemp("second-provider"))
+    except BaseException:
+        ours.stop()
+        raise
+    yield ours, theirs
+    ours.stop()
+    theirs.stop()
+
+
+@pytest.fixture
+def provider(provider_processes):
+    """Our provider, its accounts as PROVIDER_ACCOUNTS says (a test may change them)."""
+    ours, _ = provider_processes
+    ours.set_accounts(PROVIDER_ACCOUNTS)
+    return ours
+
+
+@pytest.fixture
+def second_provider(provider_processes):
+    return provider_processes[1]
+
+
+def oidc_settings(provider):
+    return {"OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": OIDC_CLIENT["client_id"],
+            "OIDC_CLIENT_SECRET": OIDC_CLIENT["client_secret"]}
