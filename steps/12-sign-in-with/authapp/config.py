@@ -184,6 +184,9 @@ class Config:
     OIDC_ISSUER = None
     OIDC_CLIENT_ID = None
     OIDC_CLIENT_SECRET = None
+    # Where the provider sends the browser back, as registered with it. Required
+    # in production; elsewhere built from the request (oidc/settings.py: why).
+    OIDC_REDIRECT_URI = None
     # How many proxies in front of the app add X-Forwarded-For. 0: trust none.
     TRUSTED_PROXY_COUNT = 0
 
@@ -272,6 +275,7 @@ ENVIRONMENT = {
     "OIDC_ISSUER": "OIDC_ISSUER",
     "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
     "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "OIDC_REDIRECT_URI": "OIDC_REDIRECT_URI",
 }
 
 

@@ -296,6 +296,16 @@ def test_a_forged_host_header_gets_no_code_sent_elsewhere(client, provider):
     assert refused.status_code == 400 and "Location" not in refused.headers
 
 
+def test_a_named_redirect_uri_ignores_the_host_header(app, client, provider):
+    """Production names its redirect URI (OIDC_REDIRECT_URI): a forged Host header
+    changes nothing in what the provider is asked to send the code to."""
+    app.config["OIDC_REDIRECT_URI"] = "http://localhost/auth/oidc/callback"
+    answer = client.get("/auth/oidc/start", headers={"Host": "evil.example"})
+    asked = answer.headers["Location"]
+    assert parse_qs(urlsplit(asked).query)["redirect_uri"] == ["http://localhost/auth/oidc/callback"]
+    assert callback_path(provider.sign_in(asked, "carol-at-provider"))
+
+
 @pytest.mark.parametrize("query", [
     "", "state=nothing&code=nothing", "error=access_denied", "error=%3Cscript%3E&error_description=x",
     "code=x&state=y&iss=http%3A%2F%2Fevil.example", "code=" + "A" * 3000,
@@ -323,13 +333,31 @@ def test_linking_needs_the_password(app, client, alice, provider):
     assert identities_of(app, "alice@example.com") == []
 
 
-def test_a_page_on_another_site_cannot_start_a_link(client, alice, provider):
+def test_a_page_on_another_site_cannot_start_a_link(app, client, alice, provider):
     """CSRF linking: a form on the attacker's page, posted by the victim's browser
     with her cookie, would link whoever is signed in at the provider in that browser
-    (the attacker, after a login CSRF there). A form body is refused before anything."""
+    (the attacker, after a login CSRF there). The browser names the attacker's
+    page in Origin, and the form is refused before the password is even read."""
     log_in(client)
-    answer = client.post("/auth/identities/link/start", data={"password": PASSWORD})
-    assert answer.status_code == 415 and "Location" not in answer.headers
+    for origin in ("https://attacker.example", "null"):  # null: a sandboxed frame or a data: page
+        answer = client.post("/auth/identities/link/start", data={"password": PASSWORD},
+                             headers={"Origin": origin})
+        assert answer.status_code == 403 and "Location" not in answer.headers
+    assert identities_of(app, "alice@example.com") == []
+
+
+def test_the_front_ends_form_starts_a_link(client, alice, provider):
+    """The browser client posts a plain form (a top-level navigation, so the
+    browser follows the 302 to the provider): from the front end's origin it links."""
+    log_in(client)
+    answer = client.post("/auth/identities/link/start", data={"password": PASSWORD, "code": ""},
+                         headers={"Origin": FRONTEND})
+    assert answer.status_code == 302, answer.get_json()
+    back = provider.sign_in(answer.headers["Location"], "alice-at-provider")
+    assert result(client.get(callback_path(back))) == {"oidc": "linked"}
+    wrong = client.post("/auth/identities/link/start", data={"password": "wrong " + PASSWORD},
+                        headers={"Origin": FRONTEND})
+    assert wrong.status_code == 403 and "Location" not in wrong.headers
 
 
 def test_a_linked_identity_signs_in_and_is_listed(client, alice, provider):
@@ -414,10 +442,24 @@ def test_a_half_configuration_is_refused_at_start(given):
         create_app("testing", **{name: settings[name] for name in given})
 
 
+def production_settings(tmp_path, mail_server, **oidc):
+    return {**PRODUCTION, **mail_settings(mail_server), "OIDC_CLIENT_ID": "app", "OIDC_CLIENT_SECRET": "s" * 32,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}", **oidc}
+
+
 def test_production_refuses_a_plain_http_issuer(tmp_path, mail_server):
     """Discovery, keys and tokens over plain HTTP could come from anyone on the way."""
-    settings = {**PRODUCTION, **mail_settings(mail_server), "OIDC_ISSUER": "http://id.example.com",
-                "OIDC_CLIENT_ID": "app", "OIDC_CLIENT_SECRET": "s" * 32,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}"}
-    with pytest.raises(RuntimeError, match="https"):
+    settings = production_settings(tmp_path, mail_server, OIDC_ISSUER="http://id.example.com",
+                                   OIDC_REDIRECT_URI="https://api.example.com/auth/oidc/callback")
+    with pytest.raises(RuntimeError, match="OIDC_ISSUER must be an https"):
         create_app("production", **settings)
+
+
+def test_production_needs_its_redirect_uri_named(tmp_path, mail_server):
+    """Built from the request, the redirect URI would follow a forged Host header:
+    production without OIDC_REDIRECT_URI is half configured."""
+    settings = production_settings(tmp_path, mail_server, OIDC_ISSUER="https://id.example.com")
+    with pytest.raises(RuntimeError, match="half configured: set OIDC_REDIRECT_URI"):
+        create_app("production", **settings)
+    settings["OIDC_REDIRECT_URI"] = "https://api.example.com/auth/oidc/callback"
+    assert create_app("production", **settings).config["OIDC_REDIRECT_URI"] == settings["OIDC_REDIRECT_URI"]

@@ -3,7 +3,7 @@
     GET    /auth/oidc/start               a top-level navigation: off to the provider
     GET    /auth/oidc/callback            the provider sends the browser back here
     GET    /auth/identities               the identities linked to this account
-    POST   /auth/identities/link/start    {"password"} (+ "code"): link one more, off to the provider
+    POST   /auth/identities/link/start    password (+ code), as a form or JSON: link one more, off to the provider
     DELETE /auth/identities/<id>          {"password"} (+ "code"): unlink one
 
 The callback always answers with a redirect to FRONTEND_URL, never to an
@@ -76,7 +76,7 @@ def identities():
 @rate_limited("REAUTHENTICATE_LIMIT_PER_ACCOUNT", "too many re-authentications", by=account_key)
 @login_required
 def link_start():
-    require_proof(g.user, json_object())  # a stolen session alone can't add a way in
+    require_proof(g.user, proof_in_the_body())  # a stolen session alone can't add a way in
     return off_to_the_provider(linking_user=g.user)
 
 
@@ -97,19 +97,35 @@ def unlink(identity_id):
     return "", 204
 
 
+def proof_in_the_body():
+    """The password (+ code): a JSON object from a program, or the fields of a
+    form the browser posts as a top-level navigation (fetch() can't follow a
+    302 to another site). Any page can post a form, so one posted from another
+    site's page is refused by its Origin header (security.py: refuse_unknown_origins)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return {name: request.form.get(name) for name in ("password", "code", "recovery_code")}
+    return json_object()
+
+
+def redirect_uri():
+    """Where the provider sends the browser back: the one production names
+    (OIDC_REDIRECT_URI), else this request's own address, Host header and all."""
+    return current_app.config["OIDC_REDIRECT_URI"] or url_for("oidc.callback", _external=True)
+
+
 def off_to_the_provider(linking_user=None):
     """302 to the provider's authorization endpoint, with state, nonce and the PKCE
     challenge, which Authlib keeps in this browser's session cookie until the callback."""
     try:
         metadata()  # discovery, and its issuer checked
         client = provider()
-        redirect_uri = url_for("oidc.callback", _external=True)
-        authorization = client.create_authorization_url(redirect_uri)
+        back_to = redirect_uri()
+        authorization = client.create_authorization_url(back_to)
     except PROVIDER_TROUBLE:
         current_app.logger.exception("the OpenID provider can't be reached")
         return back_to_the_front_end(oidc_error="provider_unavailable")
     forget_earlier_attempts()
-    client.save_authorize_data(redirect_uri=redirect_uri, **authorization)
+    client.save_authorize_data(redirect_uri=back_to, **authorization)
     if linking_user is not None:
         session["oidc_link"] = {"state": authorization["state"], "user_id": linking_user.id}
     return redirect(authorization["url"])
