@@ -17,11 +17,16 @@ const SIGN_IN_ERRORS = {
                   "provider from this page.",
   invalid_state: "That answer was not for a sign-in started in this browser: start again.",
   access_denied: "You refused at the provider: nothing changed.",
+  identity_taken: "That provider account signs in to another account here: nothing was linked.",
+  login_required: "Log in here first, then link again.",
 };
 
 function signInLink() {
   const link = document.getElementById("sign-in-with-link");
   link.href = `${API}/auth/oidc/start`;
+  // The browser posts this form itself, with the page's Origin: the API
+  // refuses one posted from any page it doesn't know (CSRF linking).
+  document.getElementById("link-identity").action = `${API}/auth/identities/link/start`;
 }
 
 // Back from the provider: say how it went, then take it out of the address bar

@@ -5,8 +5,10 @@ the browser goes to the provider and comes back with the API's cookie (a
 top-level navigation, so SameSite=Lax lets it through), the page reads the
 API's answer from its address and then takes it out of the address bar.
 
-The journey: sign in with the provider as a new person, see the identity
-listed, and fail to unlink it, since it is the account's only way in."""
+The journeys: sign in with the provider as a new person, see the identity
+listed, and fail to unlink it, since it is the account's only way in; and
+someone with a password links the provider (a form the browser posts itself),
+sees it listed, and unlinks it."""
 import sys
 from types import SimpleNamespace
 
@@ -27,6 +29,8 @@ SIGN_IN_STEPS = [step for step in STEPS[-1:] if int(step.name[:2]) >= SIGN_IN_WI
 CLIENT = {"client_id": "flask-auth", "client_secret": "a-test-secret-" + "x" * 24, "application_type": "native",
           "redirect_uris": ["http://127.0.0.1/auth/oidc/callback"]}
 CAROL = {"sub": "carol-at-provider", "email": "carol@example.com", "email_verified": True}
+LINKER = {"sub": "dave-at-provider", "email": "dave@provider.example", "email_verified": True}
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")  # Playwright stops after this file: other files may start their own
@@ -44,7 +48,7 @@ def stack(request, browser, tmp_path_factory):
     """The provider, then the API configured for it, then the client naming the API."""
     step = request.param
     workdir = tmp_path_factory.mktemp(step.name)
-    provider = ProviderProcess.start({"clients": [CLIENT], "accounts": [CAROL]}, workdir)
+    provider = ProviderProcess.start({"clients": [CLIENT], "accounts": [CAROL, LINKER]}, workdir)
     site = StaticSite(workdir / "client")
     client_url = f"http://127.0.0.1:{site.port}"
     try:
@@ -100,6 +104,46 @@ def test_sign_in_with_the_provider_then_the_only_identity_stays(stack, page):
     expect(message(page, "identities")).to_have_text("wrong password")
     expect(page.locator("#identity-list li")).to_have_count(1)
     assert unexpected_console_errors(page) == []
+
+
+@pytest.mark.parametrize("stack", SIGN_IN_STEPS, ids=[s.name for s in SIGN_IN_STEPS], indirect=True)
+def test_link_the_provider_then_unlink_it(stack, page):
+    """Dave has a password here. He links the provider from the page (the form goes
+    to the API, the API sends him to the provider, the provider back), sees the
+    identity listed, and unlinks it with his password."""
+    register_and_log_in(page, stack, "dave")
+    page.fill("#link-identity [name=password]", PASSWORD)
+    page.click("#link-identity button")
+    page.wait_for_url(f"{stack.provider.issuer}/interaction/**")
+    page.click(f"text=Sign in as {LINKER['email']}")
+    expect(message(page, "sign-in-with")).to_have_text("Linked: you can sign in with the provider too.")
+    assert page.url == stack.client_url + "/"
+
+    page.click("#list-identities")
+    expect(page.locator("#identity-list li")).to_have_text([f"{LINKER['email']} at {stack.provider.issuer}Unlink"])
+    page.fill("#identities [name=password]", PASSWORD)
+    page.click("#identity-list button")
+    expect(message(page, "identities")).to_have_text("Unlinked.")
+    expect(page.locator("#identity-list li")).to_have_count(0)
+    assert unexpected_console_errors(page) == []
+
+
+def register_and_log_in(page, stack, username):
+    """A new account, verified through its mailed link, logged in with its password."""
+    email = f"{username}@example.com"
+    page.goto(stack.client_url)
+    for name, value in (("username", username), ("email", email), ("password", PASSWORD)):
+        page.fill(f"#register [name={name}]", value)
+    page.click("#register button")
+    expect(message(page, "register")).to_contain_text(f"Follow the link we mailed to {email}")
+    page.goto(stack.api.verification_link(email))
+    page.fill("#verify [name=password]", PASSWORD)
+    page.click("#verify button")
+    expect(message(page, "verify")).to_contain_text("Verified")
+    page.fill("#login [name=username]", username)
+    page.fill("#login [name=password]", PASSWORD)
+    page.click("#login button")
+    expect(page.locator("#status")).to_have_text(f"Logged in as {username} ({email})")
 
 
 def unexpected_console_errors(page):
