@@ -155,11 +155,18 @@ def admins_token(admin, clock):
     return token
 
 
+# Step 12's identity routes are 404 without a provider. Configured with one
+# (never asked: the session check comes first), they must refuse a token too.
+PROVIDER_NEVER_ASKED = {"OIDC_ISSUER": "https://id.example.invalid", "OIDC_CLIENT_ID": "app",
+                        "OIDC_CLIENT_SECRET": "s" * 32}
+
+
 @pytest.mark.parametrize("method, path", session_only_routes())
-def test_a_token_reaches_no_session_only_route(script, admins_token, method, path):
+def test_a_token_reaches_no_session_only_route(app, script, admins_token, method, path):
     """The account's security (password, email, two-factor, passkeys, tokens,
-    re-authentication) and the admin routes never take a token, not even an
-    admin's with every scope."""
+    re-authentication, identities) and the admin routes never take a token, not
+    even an admin's with every scope."""
+    app.config.update(PROVIDER_NEVER_ASKED)
     response = script.open(path, method=method, json={}, headers=bearer(admins_token))
     assert response.status_code == 401, response.get_json()
     assert response.get_json() == {"error": "login required"}
