@@ -94,10 +94,14 @@ def carry_out(app, plan):
         if "/verify-email?token=" in printed.getvalue():  # from step 06: follow the link, as the user would
             token = printed.getvalue().split("/verify-email?token=")[1].split()[0]
             app.test_client().post("/auth/verify-email", json={"token": token, "password": account["password"]})
-    for account in plan.get("login", []):
+    for number, account in enumerate(plan.get("login", []), start=1):
         browser = app.test_client()
         credentials = {"username": account["username"], "password": account["password"]}
-        found["login"][account["username"]] = browser.post("/auth/login", json=credentials).status_code
+        # Each user from an address of her own (TEST-NET-1, RFC 5737): from step 05,
+        # an address gets 10 logins a minute, and the chain has a user per step.
+        address = {"REMOTE_ADDR": f"192.0.2.{number}"}
+        found["login"][account["username"]] = browser.post("/auth/login", json=credentials,
+                                                           environ_base=address).status_code
         if plan.get("me"):
             me = browser.get("/auth/me")
             found["me"][account["username"]] = (me.status_code,
