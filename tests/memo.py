@@ -117,6 +117,17 @@ def steps_through(item):
     return [f"steps/{step.name}" for step in sorted((ROOT / "steps").glob("[0-9][0-9]-*")) if step.name <= last]
 
 
+FIRST_PROVIDER_STEP = "12"  # from step 12 on, a step's tests start the test OpenID provider
+
+
+def with_the_provider(paths):
+    """`paths`, plus oidc-provider/ when one of them is a step (or its tests/)
+    whose tests start the provider: its script and lock are inputs too."""
+    starts_it = any(path.split("/")[1][:2] >= FIRST_PROVIDER_STEP
+                    for path in paths if path and path.startswith("steps/") and path.count("/"))
+    return [*paths, "oidc-provider"] if starts_it else paths
+
+
 def chromium_version():
     browser = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     try:
