@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -361,6 +362,12 @@ class Target:
         return subprocess.run(appserver.flask(self.app.python, *args, app=self.app.app_spec), cwd=str(self.app.folder),
                               env=self.app.env,
                               input=input, capture_output=True, text=True, timeout=60)
+
+    def stolen_database(self):
+        """A read-only connection to the target's SQLite file: what a leaked
+        backup, a read replica or one SQL injection gives an attacker. Only the
+        lab's own temporary database, never a learner's instance/."""
+        return sqlite3.connect(f"file:{self.app.database}?mode=ro", uri=True)
 
     def verified_user(self, username, email, password):
         """Register (and, from step 06, follow the verification link); the user JSON."""

@@ -55,7 +55,8 @@ def test_every_route_declares_who_may_call_it(step):
                   if rule_of is None]
     assert not undeclared, (f"{step.name}: these routes declare no access rule, so the app refuses every "
                             "call to them. Decorate each view with @public, @login_required, "
-                            "@permission_required(...) or @token_or_session(...) (authapp/access.py):\n  " + "\n  ".join(undeclared))
+                            "@permission_required(...) or @token_or_session(...) (authapp/access.py):\n  "
+                            + "\n  ".join(undeclared))
 
 
 @pytest.mark.parametrize("step", LATER, ids=[step.name for step in LATER])

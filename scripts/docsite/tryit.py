@@ -51,6 +51,8 @@ VOLATILE = [
     (re.compile(r'("(?:device|user)_code":")[^"]+'), r"\1<random>"),
     (re.compile(r'("(?:iat|exp)":)\d+'), r"\1<time>"),
     (re.compile(r'("jti":")[^"]+'), r"\1<random>"),
+    # An API token wherever it is printed (step 10): its prefix stays, to be seen.
+    (re.compile(r"fat_[0-9A-Za-z]{49}"), "fat_<random>"),
     (re.compile(r"(Retry-After: )\d+"), r"\1<seconds>"),
     (re.compile(r"(X-RateLimit-Reset: )\d+"), r"\1<time>"),
     # A moment in a JSON answer (a note's created_at, step 09): ISO 8601 in UTC.
