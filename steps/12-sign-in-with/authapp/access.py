@@ -58,8 +58,8 @@ def token_or_session(scope):
     return decorate
 
 
-# Per address, every route that takes a token sharing one count, and only the
-# 401s count: a script that sends a good token is never slowed down.
+# Per address, every route that takes a token sharing one count. Only the 401s
+# count: a script whose token works uses none of the allowance.
 failed_tokens_limited = rate_limited(
     "BEARER_FAILURES_LIMIT_PER_ADDRESS", "too many refused tokens from your address", by=address_key, shared=True,
     exempt_when=lambda: not has_bearer_token(), deduct_when=lambda response: response.status_code == 401)

@@ -484,6 +484,14 @@ def bearer(token):
 def script(app):
     """A program calling the API: no cookies, only what it puts in each request."""
     return FlaskClient(app, app.response_class, use_cookies=False)
+
+
+@pytest.fixture
+def admins_token(admin, clock):
+    """A token with every scope, of an admin with two-factor on (so a code too)."""
+    token = new_api_token(admin, code=clock.code(admin.secret))
+    clock.tick()  # that code is used: the next step's is fresh
+    return token
 # --- Apps that aren't browsers (step 11) --------------------------------------------
 # A command-line app signs in with the device flow: it asks for a code, a
 # logged-in browser approves it, the app collects its tokens. The token code

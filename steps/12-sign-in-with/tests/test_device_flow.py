@@ -2,7 +2,9 @@
 for its tokens. Every answer is a code the app acts on."""
 import pytest
 
-from conftest import CLIENT_ID, PASSWORD, poll, start_device_flow
+from authapp.extensions import db
+from authapp.refresh_tokens.models import RefreshToken
+from conftest import CLIENT_ID, PASSWORD, device_sign_in, poll, start_device_flow
 from test_device_codes import RFC_8628_ALPHABET, error_of
 
 
@@ -82,3 +84,10 @@ def test_there_is_no_password_grant(native_app, bob):
     response = native_app.post("/auth/token", data={"grant_type": "password", "username": "bob",
                                                     "password": PASSWORD, "client_id": CLIENT_ID})
     assert error_of(response) == "unsupported_grant_type"
+
+
+def test_refresh_tokens_are_stored_as_sha_256_only(app, native_app, bob):
+    token = device_sign_in(native_app, bob)["refresh_token"]
+    with app.app_context():
+        stored = db.session.scalars(db.select(RefreshToken.id)).all()
+    assert token not in stored and len(stored) == 1 and len(stored[0]) == 64
