@@ -16,7 +16,6 @@ from authapp.oidc.models import Identity
 from conftest import PASSWORD, PRODUCTION, all_at_once, held_at_a_barrier, mail_settings, oidc_settings, ready
 
 FRONTEND = "http://localhost:3000"
-ALICE = {"username": "alice", "email": "alice@example.com", "password": PASSWORD}
 
 
 @pytest.fixture
