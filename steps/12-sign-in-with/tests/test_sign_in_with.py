@@ -343,6 +343,9 @@ def test_a_page_on_another_site_cannot_start_a_link(app, client, alice, provider
                              headers={"Origin": origin})
         assert answer.status_code == 403 and "Location" not in answer.headers
     assert identities_of(app, "alice@example.com") == []
+    # The same form from the front end's page goes on to the provider: the refusal was the Origin's.
+    same = client.post("/auth/identities/link/start", data={"password": PASSWORD}, headers={"Origin": FRONTEND})
+    assert same.status_code == 302
 
 
 def test_the_front_ends_form_starts_a_link(client, alice, provider):
