@@ -10,9 +10,10 @@ from ..models import User, timestamp, utcnow
 
 class Identity(db.Model):
     """(issuer, subject) names a person at a provider, for good: OpenID Connect
-    Core 1.0 section 5.7 says only that pair is stable and unique. The email is
-    not: the person can change it at the provider, and another person may get
-    the old one. So the email here is only shown, never looked up."""
+    Core 1.0 ("Claim Stability and Uniqueness") says only that pair is stable
+    and unique. The email is not: the person can change it at the provider, and
+    another person may get the old one. So the email here is only shown, never
+    looked up."""
     __tablename__ = "identities"
     __table_args__ = (UniqueConstraint("issuer", "subject"),)
 
