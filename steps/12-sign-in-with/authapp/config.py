@@ -141,7 +141,8 @@ class Config:
     SUDO_MAX_AGE = timedelta(minutes=10)  # sudo.py: how recent an admin's proof of identity must be
     REAUTHENTICATE_LIMIT_PER_ACCOUNT = "5 per hour"  # it asks for the password: few guesses
     # API tokens (api_tokens/). Each expires: after 30 days unless its owner
-    # asks for longer, a year at most (GitHub's defaults for its fine-grained tokens).
+    # asks for longer, a year at most (GitHub's fine-grained tokens offer the
+    # same, and also "no expiration", which we don't: a forgotten token then lives on).
     API_TOKEN_DEFAULT_DAYS = 30
     API_TOKEN_MAX_DAYS = 365
     API_TOKENS_PER_ACCOUNT = 20
