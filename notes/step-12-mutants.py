@@ -1,4 +1,4 @@
-"""Proof that step 12's attacker tests bite: apply one naive change to the draft's
+"""Proof that step 12's attacker tests bite: apply one naive change to step 12's
 authapp/oidc/, run the tests that must catch it, put the file back.
 
     cd steps/12-sign-in-with && ../../.venv/bin/python ../../notes/step-12-mutants.py          # every mutant
@@ -33,8 +33,8 @@ MUTANTS = {
                   "return redirect(request.args.get('next') or "
                   "f\"{current_app.config['FRONTEND_URL']}/?{urlencode(result)}\")",
                   "only_to_the_front_end"),
-    "no proof to link": (VIEWS, "    require_proof(g.user, json_object())  # a stolen session alone",
-                         "    json_object()  # a stolen session alone", "test_linking_needs"),
+    "no proof to link": (VIEWS, "    require_proof(g.user, proof_in_the_body())  # a stolen session alone",
+                         "    proof_in_the_body()  # a stolen session alone", "test_linking_needs"),
     "no proof to unlink": (VIEWS, "    require_proof(g.user, json_object())\n    db.session.delete",
                            "    db.session.delete", "unlinking_needs or last_way"),
     "link takes another's identity": (
