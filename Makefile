@@ -36,7 +36,7 @@ help:
 	@$(TOOLS) help
 
 setup:
-	@$(TOOLS) setup $(if $(call YES,$(DEV)),--dev)
+	@$(TOOLS) setup $(if $(call YES,$(DEV)),--dev) $(if $(call YES,$(OIDC)),--oidc)
 
 setup-app:
 	@$(TOOLS) setup --quiet

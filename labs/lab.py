@@ -247,8 +247,9 @@ class App:
     """A folder served by `flask run` on a free loopback port, with a fresh
     database in a temporary folder and its mail going to a MailSink."""
 
-    def __init__(self, folder, step, python=None, app=appserver.APP, databases=None):
+    def __init__(self, folder, step, python=None, app=appserver.APP, databases=None, provider=None):
         self.folder, self.step, self.app_spec = Path(folder), step, app
+        self.provider = provider  # the run's test OpenID provider, when an attack signs in with one
         self.python = python or sys.executable
         self.own_databases = databases is None  # an App on its own (not one of a run's Apps) upgrades alone
         self.databases = databases or FreshDatabases()
@@ -258,6 +259,8 @@ class App:
         # Extra: the app's mail goes to the lab's own SMTP server, where the attacks read it.
         self.env = appserver.environment(self.database, MAIL_SERVER=ports.HOST,
                                          MAIL_PORT=str(self.sink.port), MAIL_USE_TLS="no")
+        if provider is not None:
+            self.env.update(provider_settings(provider))
         self.server, self.url = None, None
 
     def start(self):
@@ -327,6 +330,13 @@ class Target:
     def __init__(self, app, budget):
         self.app, self.budget = app, budget
         self.url, self.step = require_loopback(app.url), app.step
+
+    @property
+    def provider(self):
+        """The run's test OpenID provider (provider_process.ProviderProcess); Missing without one."""
+        if self.app.provider is None:
+            raise Missing(f"no OpenID provider for this run: {why_no_provider()}")
+        return self.app.provider
 
     def client(self, name="attacker", address=None):
         return Client(self, name, address)
@@ -511,6 +521,7 @@ class Apps:
         self.step, self.copy, self.started, self.app_spec = step, copy, {}, app
         self.databases = FreshDatabases()
         self.scratch = tempfile.TemporaryDirectory(prefix="lab-weak-")
+        self.provider = None
 
     def plan(self, attack, side):
         """(key, label, make) of the app `attack` meets on `side` ("weak" or "target")."""
@@ -526,10 +537,11 @@ class Apps:
                 lambda: self.serve(patched_copy(self.step, patch, Path(self.scratch.name) / patch.stem), self.step))
 
     def serve(self, folder, step):
-        return App(folder, step.name, app=self.app_spec, databases=self.databases)
+        return App(folder, step.name, app=self.app_spec, databases=self.databases, provider=self.provider)
 
     def start_all(self, attacks, sides):
         """Start every app the run needs at once: each start waits mostly on its own process."""
+        self.provider = start_provider(attacks, Path(self.scratch.name) / "provider")
         plans = {}
         for attack in attacks:
             for side in sides:
@@ -561,8 +573,47 @@ class Apps:
         for app, _, _ in self.started.values():
             if app:
                 app.stop()
+        if self.provider is not None:
+            self.provider.stop()
         self.databases.cleanup()
         self.scratch.cleanup()
+
+
+# ---------------------------------------------------------------- a test OpenID provider (step 12 on)
+# An attack that lists PROVIDER_ACCOUNTS signs in with "Sign in with": the run
+# starts the repository's test provider (oidc-provider/) once, with every such
+# account, and every app of the run is configured for it. A native client: the
+# provider accepts its loopback redirect URI on any port (RFC 8252), and an
+# app's port is known only once it runs.
+LAB_CLIENT = {"client_id": "flask-auth-lab", "client_secret": "a-lab-secret-" + "x" * 24,
+              "application_type": "native", "redirect_uris": ["http://127.0.0.1/auth/oidc/callback"]}
+
+
+def provider_process():
+    """oidc-provider/provider_process.py, found by path (a folder, not a package)."""
+    folder = str(ROOT / "oidc-provider")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    import provider_process as module  # noqa: PLC0415
+    return module
+
+
+def why_no_provider():
+    return provider_process().why_no_provider() or "no attack of this lab asked for one"
+
+
+def start_provider(attacks, folder):
+    """The run's provider, or None when no attack needs one or it can't run here."""
+    accounts = [account for attack in attacks for account in getattr(attack, "PROVIDER_ACCOUNTS", [])]
+    if not accounts or provider_process().why_no_provider():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return provider_process().ProviderProcess.start({"clients": [LAB_CLIENT], "accounts": accounts}, folder)
+
+
+def provider_settings(provider):
+    return {"OIDC_ISSUER": provider.issuer, "OIDC_CLIENT_ID": LAB_CLIENT["client_id"],
+            "OIDC_CLIENT_SECRET": LAB_CLIENT["client_secret"]}
 
 
 def own(attack):

@@ -43,7 +43,8 @@ CHROMIUM = "<chromium>"  # an input: the browser's version (tests/browser.py fin
 # Environment variables a check may read that are not files: the browser, and
 # every variable that configures a step (tools/steps.py strips most of them
 # from the checks' subprocesses; keyed anyway, to be sure).
-KEYED_VARIABLES = ("CHROMIUM", "CI", "PATH", "PYTHONPATH", "TOOLS_VENV", "TOOLS_VIA", "LANG", "LC_ALL", "TZ")
+KEYED_VARIABLES = ("CHROMIUM", "CI", "PATH", "PYTHONPATH", "TOOLS_VENV", "TOOLS_VIA", "LANG", "LC_ALL", "TZ",
+                   "NODE", "OIDC_PROVIDER_DIR")  # the test OpenID provider's Node (oidc-provider/)
 
 
 def switched_on():
@@ -114,6 +115,17 @@ def steps_through(item):
         return []
     last = named[-1].split("/")[1]
     return [f"steps/{step.name}" for step in sorted((ROOT / "steps").glob("[0-9][0-9]-*")) if step.name <= last]
+
+
+FIRST_PROVIDER_STEP = "12"  # from step 12 on, a step's tests start the test OpenID provider
+
+
+def with_the_provider(paths):
+    """`paths`, plus oidc-provider/ when one of them is a step (or its tests/)
+    whose tests start the provider: its script and lock are inputs too."""
+    starts_it = any(path.split("/")[1][:2] >= FIRST_PROVIDER_STEP
+                    for path in paths if path and path.startswith("steps/") and path.count("/"))
+    return [*paths, "oidc-provider"] if starts_it else paths
 
 
 def chromium_version():

@@ -110,4 +110,4 @@ def memo_inputs(item):
     """A later step reads its own folder and the tests/ of every earlier step (their contract tests
     run against the later step's app, with its conftest.py); the page check reads every step and page."""
     *earlier, later = memo.steps_through(item) or [None]
-    return [later, *(f"{step}/tests" for step in earlier)] if later else ["steps", "docs"]
+    return memo.with_the_provider([later, *(f"{step}/tests" for step in earlier)]) if later else ["steps", "docs"]

@@ -100,4 +100,4 @@ def test_the_step_page_mentions_its_regression_guards(step_name):
 
 def memo_inputs(item):
     """A pair reads its two step folders; the checks of the lists read every step and page."""
-    return memo.steps_of(item) or ["steps", "docs"]
+    return memo.with_the_provider(memo.steps_of(item)) or ["steps", "docs", "oidc-provider"]

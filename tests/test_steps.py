@@ -25,4 +25,4 @@ def test_step_suite_passes(step):
 
 def memo_inputs(item):
     """A step's suite reads its own folder (tests/memo.py adds tools/, tests/' helpers, the pins)."""
-    return memo.steps_of(item)
+    return memo.with_the_provider(memo.steps_of(item))

@@ -30,6 +30,8 @@ def main(argv):
         return problem.code
     if command.name == "setup":
         return setup(rest, python)
+    if command.name == "test" and not bootstrap.os.environ.get("TOOLS_INSIDE"):
+        install_the_test_provider()
     if bootstrap.running_inside() or bootstrap.os.environ.get("TOOLS_INSIDE"):
         return run_module(command, rest)
     return bootstrap.relaunch(python, argv)
@@ -39,14 +41,28 @@ def run_module(command, argv):
     return importlib.import_module(command.module).main(argv) or 0
 
 
+def install_the_test_provider():
+    """Step 12's tests run a real OpenID provider (oidc-provider/): with npm here, its
+    packages are installed (once per lock); without, those tests say why they don't run."""
+    if bootstrap.oidc_installed() or not bootstrap.shutil.which("npm"):
+        return
+    try:
+        bootstrap.ensure_oidc()
+    except bootstrap.Problem as problem:  # offline, say: the other tests still run
+        print(problem, file=sys.stderr)
+
+
 def setup(argv, python):
     levels = [level for flag, level in (("--dev", "dev"), ("--prod", "prod")) if flag in argv]
-    unknown = [arg for arg in argv if arg not in ("--dev", "--prod", "--quiet")]
+    unknown = [arg for arg in argv if arg not in ("--dev", "--prod", "--oidc", "--quiet")]
     if unknown:
-        print("setup takes --dev (everything for the tests and the docs) or --prod, not %s" % " ".join(unknown))
+        print("setup takes --dev (everything for the tests and the docs), --prod or --oidc (the test OpenID\n"
+              "provider's Node packages, for step 12), not %s" % " ".join(unknown))
         return 2
     try:
         bootstrap.ensure(levels)
+        if "--oidc" in argv:
+            bootstrap.ensure_oidc()
     except bootstrap.Problem as problem:
         print(problem, file=sys.stderr)
         return problem.code
@@ -57,6 +73,8 @@ def setup(argv, python):
     print("Ready: %s (Python %s) has %s." % (bootstrap.shown(bootstrap.venv_dir()),
                                              bootstrap.version_text(bootstrap.version_of([str(python)])),
                                              ", and ".join(bootstrap.LEVELS[level][1] for level in installed)))
+    if bootstrap.oidc_installed():
+        print("The test OpenID provider's Node packages are in oidc-provider/node_modules (step 12's tests).")
     print("Next: %s  (or %s to see every command)" % (commands.suggest("doctor"), commands.suggest("help")))
     return 0
 

@@ -299,3 +299,39 @@ def wait_ignoring_ctrl_c(process):
         return process.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+# The test OpenID provider for step 12 (oidc-provider/): Node's packages, pinned
+# by its package-lock.json. `npm ci` installs exactly the lock, and only when the
+# lock changed since the last time (the same stamp idea as the Python pins).
+OIDC_FOLDER = ROOT / "oidc-provider"
+
+
+def oidc_stamp():
+    return OIDC_FOLDER / "node_modules" / ".tools-oidc-installed"
+
+
+def oidc_digest():
+    return hashlib.sha256((OIDC_FOLDER / "package-lock.json").read_bytes()).hexdigest()
+
+
+def oidc_installed():
+    return oidc_stamp().exists() and oidc_stamp().read_text().strip() == oidc_digest()
+
+
+def ensure_oidc():
+    """oidc-provider/node_modules from the lock, with npm; a Problem when there is no npm."""
+    if oidc_installed():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        raise Problem("Step 12's tests run a real OpenID provider, which needs Node.js 20.12 or newer and npm.\n"
+                      "  Debian/Ubuntu: sudo apt install nodejs npm   (check `node --version`)\n"
+                      "  macOS: brew install node    Windows: the installer from https://nodejs.org/\n"
+                      "Then run the same command again.")
+    print("Installing the test OpenID provider's packages into oidc-provider/node_modules (npm ci) ...", flush=True)
+    result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=OIDC_FOLDER)
+    if result.returncode != 0:
+        raise Problem("npm ci failed in oidc-provider/ (its message is above). Run the same command again to retry.",
+                      code=1)
+    oidc_stamp().write_text(oidc_digest() + "\n")

@@ -273,7 +273,10 @@ def run_in_subprocess(workdir, app_dir, select=(), extra_args=()):
 
 
 def subprocess_environment():
-    return {**clean_environment(), "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    # OIDC_PROVIDER_DIR: step 12's tests start the test OpenID provider from the
+    # repository, whichever temporary folder they were copied to.
+    return {**clean_environment(), "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1",
+            "OIDC_PROVIDER_DIR": str(ROOT / "oidc-provider")}
 
 
 def clean_environment():
