@@ -29,7 +29,8 @@ class PersonalAccessTokens:
         expired or revoked: one query, the same one in every case, so none of
         them answers faster than another."""
         now = utcnow()
-        row = db.session.scalar(db.select(ApiToken).where(ApiToken.digest == digest(token), ApiToken.expires_at > now))
+        row = db.session.scalar(db.select(ApiToken).where(
+            ApiToken.digest == digest(token), ApiToken.expires_at > now))
         if row is None:
             return None
         grant = Grant(user=row.user, scopes=frozenset(row.scope_list), credential=row)
@@ -45,5 +46,6 @@ def record_use(row, now):
         return
     db.session.execute(db.update(ApiToken).where(
         ApiToken.id == row.id,
-        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_INTERVAL)).values(last_used_at=now))
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOUCH_INTERVAL),
+    ).values(last_used_at=now))
     db.session.commit()
