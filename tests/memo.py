@@ -7,6 +7,9 @@ Every test (a "check") gets a key: a hash of exactly what it reads.
   tools/, requirements*.txt and pytest.ini; plus what its module declares
   with a function `memo_inputs(item)` returning paths (files or folders,
   relative to the repository; the helpers below name a test's steps). A
+  declared path that starts with "-" is left out of the others (see
+  everything_but_the_pages_of_other_steps: a check that reads the whole
+  repository except the pages of the steps it is not about). A
   module that declares nothing reads EVERYTHING: every file git lists
   (tracked, or new and not ignored), and Chromium's version. So a new
   module (labs, ...) is always keyed soundly, only more coarsely.
@@ -98,6 +101,11 @@ class Files:
                 and not name.split("/")[1].startswith("test_")]
 
 
+def step_names():
+    """Every step's folder name: ["01-models", "02-register-login", ...]."""
+    return sorted(step.name for step in (ROOT / "steps").glob("[0-9][0-9]-*"))
+
+
 def steps_of(item):
     """The step folders a test is parametrised with (a step's folder or its
     name), e.g. ["steps/04-reset", "steps/05-hardening"] for a red/green pair."""
@@ -115,6 +123,24 @@ def steps_through(item):
         return []
     last = named[-1].split("/")[1]
     return [f"steps/{step.name}" for step in sorted((ROOT / "steps").glob("[0-9][0-9]-*")) if step.name <= last]
+
+
+LEAVE_OUT = "-"  # a declared "-docs/steps/05-hardening.md": left out of the paths declared with it
+# What the documentation holds for one step, each named after it: its page, its
+# deeper page, its moves, its recorded walkthrough and its recorded lab run.
+PER_STEP_DOCS = (("docs/steps", ".md"), ("docs/deeper", ".md"), ("docs/moves", ""),
+                 ("docs/walkthroughs", ".json"), ("docs/break-it", ".txt"))
+
+
+def everything_but_the_pages_of_other_steps(kept):
+    """Every file of the repository except the documentation of the steps not
+    in `kept` (step folders or names). For a check that reads much of the
+    repository (a copy of it, the site as built, the tools it runs) but the
+    page of only some steps: editing page 05 need not re-run the checks about
+    step 02. Every step's code stays in: the tools and the site read them all."""
+    kept = {Path(str(step)).name for step in kept}
+    others = [name for name in step_names() if name not in kept]
+    return [EVERYTHING, *(f"{LEAVE_OUT}{folder}/{name}{suffix}" for name in others for folder, suffix in PER_STEP_DOCS)]
 
 
 FIRST_PROVIDER_STEP = "12"  # from step 12 on, a step's tests start the test OpenID provider
@@ -176,9 +202,13 @@ class Memo:
 
     def key(self, item, common):
         paths = self.inputs(item)
-        names = set(self.files.helpers())
-        for path in paths - {CHROMIUM}:
+        names = set()
+        left_out = {path for path in paths if path.startswith(LEAVE_OUT)}
+        for path in paths - {CHROMIUM} - left_out:
             names.update(self.files.under(str(path)))
+        for path in left_out:
+            names.difference_update(self.files.under(path[len(LEAVE_OUT):]))
+        names.update(self.files.helpers())  # after the leaving out: always read
         parts = {"test": item.nodeid, "common": common,
                  "files": {name: self.files.digest(name) for name in sorted(names)}}
         if CHROMIUM in paths:

@@ -10,9 +10,27 @@ from pathlib import Path
 
 import pytest
 
+import memo
 from suites import STEPS
 from tools import explain, purposes, sections, steps
 from workshop import Learner, clone, in_parallel
+
+# The learner's commands (start, check, reset) read every step's code and the
+# pages of the steps they name (hints, "Re-read:"): 01 to 03 here, and 04, the next.
+LEARNER_STEPS = ["01", "02", "03", "04"]
+# The checks of every step's tests read every page (the headings a hint names).
+EVERY_PAGE = {"test_every_test_of_every_step_says_what_it_checks", "test_purposes_toml_names_only_tests_that_exist",
+              "test_a_hint_sends_a_learner_to_the_step_that_introduced_the_names_a_test_uses",
+              "test_every_test_of_every_step_has_a_section_to_reread"}
+
+
+def memo_inputs(item):
+    """The learner's commands in a copy of the repository read it all but the pages of
+    the steps they don't name; the checks of every step's tests read everything."""
+    if item.name in EVERY_PAGE:
+        return [memo.EVERYTHING]
+    return memo.everything_but_the_pages_of_other_steps(
+        f"steps/{name}" for name in memo.step_names() if name[:2] in LEARNER_STEPS)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+import memo
 from suites import STEPS
 from tools import checklists
 
@@ -24,6 +25,14 @@ PAGE = """# Step 07 · Example
 
 - not a checkpoint either
 """
+
+
+def memo_inputs(item):
+    """The checklist of every page reads every page; the others read tools/checklists.py and
+    this module's example page, none of the steps' pages."""
+    if item.name == "test_every_step_page_gives_a_checklist":
+        return [memo.EVERYTHING]
+    return memo.everything_but_the_pages_of_other_steps([])
 
 
 def test_only_the_checkpoint_items_are_taken():

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
+import memo
 from conftest import ROOT, STEPS
 from site_build import built_site
 
@@ -33,6 +34,16 @@ STEP_PAGE_SECTIONS = ["## What you will learn", "## How it works", "## What chan
 DIRECTIVES = ["step-header", "get-the-code", "changes", "expected-names", "try-it"]
 NAMED_TEST = re.compile(r"steps/(\d\d-[\w-]+)/tests/(test_\w+\.py)::(test_\w+)")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+
+
+def memo_inputs(item):
+    """A check about one step's page (built or as Markdown, its zip) reads the repository
+    but the other steps' pages: the site is built from all of it. A glossary check of
+    steps/NN.html is about step NN. Every other check reads everything (every page,
+    the whole built site)."""
+    page = str(getattr(getattr(item, "callspec", None), "params", {}).get("page", ""))
+    named = memo.steps_of(item) or [step for step in STEPS if page == f"steps/{step.name}.html"]
+    return memo.everything_but_the_pages_of_other_steps(named) if named else [memo.EVERYTHING]
 
 
 def step_page(step):

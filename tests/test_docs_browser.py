@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from conftest import ROOT, STEPS
 from site_build import built_site
@@ -41,6 +42,17 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 STEP_PAGES = {step.name: f"steps/{step.name}.html" for step in STEPS}
 TIMEOUT = 120_000  # ms: a hang guard; a busy machine is slow, not wrong
+
+
+def memo_inputs(item):
+    """The site is built from the whole repository (every step's code, tools/, scripts/,
+    mkdocs.yml, overrides/), and Chromium judges it. A check about one step's page reads
+    that page as built: not the pages of the other steps (the nav's titles are in
+    mkdocs.yml). The checks of every page (or of the home page, which tabulates every
+    step's page) read everything."""
+    named = memo.steps_of(item)
+    return [*(memo.everything_but_the_pages_of_other_steps(named) if named else [memo.EVERYTHING]), memo.CHROMIUM]
+
 
 def site_pages():
     """Every page a reader can reach from the navigation (the generated source views aside)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import memo
 from browser_servers import ApiServer
 from conftest import STEPS
 from tools import steps
@@ -50,6 +51,12 @@ def logged_in_alice(server):
     browser.post("/auth/verify-email", {"token": token, "password": PASSWORD})
     browser.post("/auth/login", {"username": "alice", "password": PASSWORD})
     return browser
+
+
+def memo_inputs(item):
+    """examples/device_sign_in.py against the last step with the device flow (its app, its
+    test provider): the repository but the step pages, which the example doesn't read."""
+    return memo.everything_but_the_pages_of_other_steps([])
 
 
 @pytest.mark.skipif(not DEVICE_STEPS, reason="no step with the device flow (11 or later)")

@@ -19,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+import memo
 from tools import appserver, steps
 
 ROOT = steps.ROOT
@@ -34,6 +35,14 @@ RUN_LIMIT = 600  # seconds for one step's whole lab: a hang guard, generous for 
 # others between check and write; at the testing cost they often run one
 # after another, and the weak twin then "holds" by luck.
 REAL_HASH_COST = {"04-reset"}
+
+
+def memo_inputs(item):
+    """A lab runs its step (and a copy of it with a weak patch from labs/<step>/), with
+    labs/lab.py and tools/; its page check reads docs/break-it/<step>.txt. None reads a
+    step's page: each check reads the repository but the pages of the steps it is not about."""
+    patch = getattr(getattr(item, "callspec", None), "params", {}).get("patch")
+    return memo.everything_but_the_pages_of_other_steps([patch.parent.name] if patch else memo.steps_of(item))
 
 
 @cache

@@ -17,11 +17,18 @@ from pathlib import Path
 import pytest
 
 import memo
+import test_check_your_work
+import test_checklists
+import test_docs
+import test_docs_browser
+import test_examples_device_flow
+import test_labs
 import test_migrations_chain
 import test_promises
 import test_red_green
 import test_steps
 import test_walkthroughs
+import test_workshop
 from conftest import ROOT, STEPS
 
 PROJECT = {
@@ -203,3 +210,71 @@ def test_real_checks_rerun_when_a_file_they_read_changes(tmp_path):
 
 def steps_page(root, step):
     return next((root / "docs" / "steps").glob(f"{step.name}*.md"))
+
+
+def test_real_checks_of_the_whole_repository_leave_out_only_the_pages_of_other_steps(tmp_path):
+    """The modules whose checks read a copy of the repository, the built site or the
+    labs: a check about step 02 (or about no step's page) keeps its key when page 05
+    changes, and gets a new one when a file it reads changes; the checks of every page
+    read page 05 too."""
+    copy = copy_of_repository(tmp_path / "copy")
+    second, fifth = STEPS[1], STEPS[4]
+    weak_patch = sorted((ROOT / "labs" / second.name).glob("weak_*.patch"))[0]
+    checks = {
+        "browser: page 02 fits a phone": real_check(test_docs_browser, "test_the_step_page_fits_a_phone", copy,
+                                                    step=second),
+        "browser: every page": real_check(test_docs_browser, "test_every_page_loads_cleanly_and_stays_on_the_machine",
+                                          copy, viewport="phone"),
+        "docs: page 02 has its parts": real_check(test_docs, "test_every_step_page_has_its_parts", copy, step=second),
+        "docs: glossary once on page 02": real_check(test_docs, "test_a_glossary_term_is_marked_once_per_page", copy,
+                                                     page=f"steps/{second.name}.html"),
+        "docs: the strict build": real_check(test_docs, "test_strict_build_succeeds", copy),
+        "labs: attacks on 02": real_check(
+            test_labs, "test_every_attack_gets_through_the_weak_target_and_is_held_by_the_step", copy, step=second),
+        "labs: a weak patch of 02": real_check(test_labs, "test_every_weak_patch_still_applies", copy,
+                                               patch=weak_patch),
+        "labs: the loopback guard": real_check(test_labs, "test_the_loopback_guard_refuses_other_addresses", copy,
+                                               url="http://10.0.0.1/"),
+        "check: the journey to 03": real_check(test_check_your_work, "test_check_passes_once_the_step_is_written",
+                                               copy),
+        "check: a section for every test": real_check(
+            test_check_your_work, "test_every_test_of_every_step_has_a_section_to_reread", copy),
+        "workshop: check without a migration": real_check(
+            test_workshop, "test_check_fails_on_a_copy_missing_a_migration", copy),
+        "workshop: README of 02": real_check(test_workshop, "test_step_readmes_run_without_activating_anything", copy,
+                                             step=second),
+        "checklists: an example page": real_check(test_checklists, "test_only_the_checkpoint_items_are_taken", copy),
+        "checklists: every page": real_check(test_checklists, "test_every_step_page_gives_a_checklist", copy),
+        "device flow example": real_check(test_examples_device_flow,
+                                          "test_the_example_app_signs_in_with_the_device_flow", copy),
+    }
+    every_page = {"browser: every page", "docs: the strict build", "check: a section for every test",
+                  "checklists: every page"}
+
+    def keys():
+        plugin = memo.Memo(copy)
+        common = plugin.common()
+        return {name: plugin.key(item, common) for name, item in checks.items()}
+
+    def changed_by(path, text="\n# one change\n"):
+        before = keys()
+        (copy / path).write_text((copy / path).read_text() + text)
+        after = keys()
+        return {name for name in checks if after[name] != before[name]}
+
+    assert changed_by(f"docs/steps/{fifth.name}.md", "\nOne more sentence.\n") == every_page
+    assert changed_by(f"docs/moves/{fifth.name}/" + sorted((copy / "docs/moves" / fifth.name).iterdir())[0].name,
+                      "\n") == every_page
+    assert changed_by(f"docs/steps/{second.name}.md", "\nOne more sentence.\n") == every_page | {
+        "browser: page 02 fits a phone", "docs: page 02 has its parts", "docs: glossary once on page 02",
+        "labs: attacks on 02", "labs: a weak patch of 02", "check: the journey to 03",
+        "workshop: check without a migration", "workshop: README of 02"}
+    assert changed_by(f"docs/break-it/{second.name}.txt", "\n") == every_page | {
+        "browser: page 02 fits a phone", "docs: page 02 has its parts", "docs: glossary once on page 02",
+        "labs: attacks on 02", "labs: a weak patch of 02", "check: the journey to 03",
+        "workshop: check without a migration", "workshop: README of 02"}
+    for path in (f"steps/{fifth.name}/authapp/__init__.py", "labs/lab.py", "mkdocs.yml", "docs/glossary.md",
+                 "examples/device_sign_in.py", "scripts/docsite/hooks.py", ".gitignore"):
+        assert changed_by(path) == set(checks), f"every one of these checks reads {path}"
+    (copy / "docs" / "a-new-page.md").write_text("# A page no one has listed yet\n")
+    assert changed_by("docs/a-new-page.md") == set(checks), "a new file is read by every check that reads the rest"
