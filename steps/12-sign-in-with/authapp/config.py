@@ -176,8 +176,9 @@ class Config:
     DEVICE_CODE_LIFETIME = timedelta(minutes=10)
     DEVICE_POLL_INTERVAL = 5
     DEVICE_START_LIMIT_PER_ADDRESS = "10 per minute"
-    # Guessing a user code: 20^8 codes, so 20 tries an hour from an address
-    # and 10 from an account leave a guesser far less than one chance in a million a year.
+    # Guessing a user code: 20^8 = 2.6e10 codes. 10 tries an hour from an account
+    # is 87,600 a year: about 1 chance in 290,000 of hitting one given live code
+    # (1 in 146,000 at 20 an hour from an address). Short lifetimes keep few live.
     DEVICE_APPROVE_LIMIT_PER_ADDRESS = "20 per hour"
     DEVICE_APPROVE_LIMIT_PER_ACCOUNT = "10 per hour"
     # Sign in with an OpenID Connect provider (oidc/): its issuer (discovery is
