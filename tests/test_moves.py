@@ -8,12 +8,14 @@ heading and a check per move. Also the tools around moves: `check --move`,
 `start --from`, the migration hint that works as printed, and the authoring
 tool scripts/moves.py.
 """
+import ast
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -401,15 +403,34 @@ def test_the_authoring_tool_rebases_moves_onto_a_changed_previous_step(tmp_path)
         {path: text for path, text in wanted.items() if path != changed}
 
 
+def test_every_check_that_reads_the_page_is_keyed_on_it():
+    """A check that calls page_text but is missing from READ_THE_PAGE would be
+    re-used after an edit of the page it reads (tests/memo.py): unsound."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    readers = {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+               and any(isinstance(call, ast.Call) and getattr(call.func, "id", "") == "page_text"
+                       for call in ast.walk(node))}
+    assert readers == READ_THE_PAGE
+
+
+# The checks that read the step's page (page_text); the others read the moves and
+# the steps only, so editing the page's prose leaves them (and their test runs) alone.
+READ_THE_PAGE = {"test_moves_are_numbered_from_one_and_have_a_heading_each",
+                 "test_the_page_shows_every_line_the_moves_add_to_the_app",
+                 "test_no_test_names_in_the_reading_flow", "test_no_raw_include_of_step_code_is_left"}
+
+
 def memo_inputs(item):
     """A check about one step reads that step and the one before it (its moves start
-    there), its moves, its page, .gitignore (which files are the lesson's) and scripts/
-    (the page's directives); every check also reads tools/ and tests/' helpers
-    (tests/memo.py). The checks that are about no one step read everything."""
+    there), its moves, .gitignore (which files are the lesson's) and scripts/ (the
+    page's directives), and its page if it is one of READ_THE_PAGE; every check also
+    reads tools/ and tests/' helpers (tests/memo.py). The checks that are about no
+    one step read everything."""
     named = memo.steps_of(item)
     if not named:
         return [memo.EVERYTHING, memo.CHROMIUM]
     step = ROOT / named[-1]
     previous = steps.neighbour(step, -1)
-    return [*([f"steps/{previous.name}"] if previous else []), named[-1], f"docs/moves/{step.name}",
-            f"docs/steps/{step.name}.md", f"docs/{step.name}.md", ".gitignore", "scripts"]
+    page = [f"docs/steps/{step.name}.md", f"docs/{step.name}.md"] if item.originalname in READ_THE_PAGE else []
+    return [*([f"steps/{previous.name}"] if previous else []), named[-1], f"docs/moves/{step.name}", *page,
+            ".gitignore", "scripts"]

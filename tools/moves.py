@@ -13,6 +13,7 @@ previous step's tests and what moves 1..m added or changed.
 (Standard library only: learners run it.)
 """
 import ast
+import functools
 import re
 import sys
 from dataclasses import dataclass
@@ -136,12 +137,18 @@ def test_sources(texts):
     found = {}
     for relative, text in texts.items():
         name = relative.rsplit("/", 1)[-1]
-        if not (relative.startswith("tests/") and name.startswith("test_") and name.endswith(".py")):
-            continue
-        lines = text.splitlines()
-        for node_id, node in test_nodes(ast.parse(text), relative):
-            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
-            found[node_id] = "\n".join(lines[first - 1:node.end_lineno])
+        if relative.startswith("tests/") and name.startswith("test_") and name.endswith(".py"):
+            found.update(tests_in_file(relative, text))
+    return found
+
+
+@functools.lru_cache(maxsize=512)  # a file is the same in most states of a step: parse it once
+def tests_in_file(relative, text):
+    lines = text.splitlines()
+    found = {}
+    for node_id, node in test_nodes(ast.parse(text), relative):
+        first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+        found[node_id] = "\n".join(lines[first - 1:node.end_lineno])
     return found
 
 

@@ -23,8 +23,9 @@ HEADING = re.compile(r"^(#{2,4})\s+(.+?)\s*#*\s*$")
 NOT_EXPLANATIONS = {"Exercises", "Checkpoints", "The complete diff", "What changes", "Try it"}
 
 
+@functools.lru_cache(maxsize=64)  # the repository's checks ask for every test of every step: a page is read often
 def sections(markdown):
-    """[(heading, text of the section)] for every ##, ### and #### heading,
+    """((heading, text of the section), ...) for every ##, ### and #### heading,
     ignoring lines inside fenced code blocks."""
     found, heading, body, fenced = [], None, [], False
     for line in markdown.splitlines():
@@ -39,7 +40,7 @@ def sections(markdown):
             body.append(line)
     if heading:
         found.append((heading, "\n".join(body)))
-    return found
+    return tuple(found)
 
 
 def clean(heading):
@@ -48,7 +49,12 @@ def clean(heading):
 
 
 def load_hints(path=HINTS):
-    return tomllib.loads(path.read_text()) if path.exists() else {}
+    return parsed_toml(path.read_text()) if path.exists() else {}
+
+
+@functools.lru_cache(maxsize=8)
+def parsed_toml(text):
+    return tomllib.loads(text)
 
 
 def introduced_in(step, test_file, function, root=steps.ROOT):
@@ -75,13 +81,8 @@ def app_names_used(source, function):
     """{(module, name)} of the app that a test function uses: a name imported
     from authapp, `module.name` of an imported authapp module, or the name in
     monkeypatch.setattr(module, "name", ...)."""
-    tree = ast.parse(source)
-    imported = {}  # local name -> (module, name)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "authapp":
-            for alias in node.names:
-                imported[alias.asname or alias.name] = (node.module, alias.name)
-    body = next((node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function), None)
+    imported, functions = test_module(source)
+    body = functions.get(function)
     if body is None:
         return set()
     used = set()
@@ -99,6 +100,18 @@ def app_names_used(source, function):
     return used
 
 
+@functools.lru_cache(maxsize=128)  # one parse per test file, not one per test function
+def test_module(source):
+    """({local name: (authapp module, name)} imported from the app, {test function name: its node})."""
+    tree = ast.parse(source)
+    imported = {}  # local name -> (module, name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "authapp":
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (node.module, alias.name)
+    return imported, {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
 def first_step_defining(candidates, module, name):
     """The first of the steps whose app has `name` in `module` (a name defined or
     imported at the top of the file, or a submodule), or None."""
@@ -113,8 +126,13 @@ def first_step_defining(candidates, module, name):
 
 
 def top_level_names(path):
+    return names_defined_at_the_top(path.read_text())
+
+
+@functools.lru_cache(maxsize=256)
+def names_defined_at_the_top(source):
     names = set()
-    for node in ast.parse(path.read_text()).body:
+    for node in ast.parse(source).body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, ast.Assign):
@@ -123,7 +141,7 @@ def top_level_names(path):
             names.add(node.target.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
-    return names
+    return frozenset(names)
 
 
 def from_table(hints, step_name, test_file, function):
