@@ -287,13 +287,6 @@ def clean_environment():
     return environment
 
 
-def collect_ids(step_dir):
-    """The node ids of a step's own suite (collected in a fresh process)."""
-    with tempfile.TemporaryDirectory() as workdir:
-        lay_out(workdir, suite_files(step_dir))
-        return list(run_in_subprocess(workdir, step_dir, extra_args=["--collect-only"])["collected"])
-
-
 class Only:
     """Keep only the given node ids; an id without [parameters] keeps every
     case of that test. (Naming them on pytest's command line would stop the

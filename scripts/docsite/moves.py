@@ -146,7 +146,8 @@ def check(step, arguments):
              f"    or `python3 -m tools check {number} --move {move.number}` (Windows: `py -m tools ...`). "
              f"Green is {green(step, move)}: all {len(so_far)} tests so far pass, {len(own)} of them "
              f"this move's.", ""]
-    lines += test_list(f"The {len(own)} tests of move {move.number}", [node_id.split("::")[-1] for node_id in own],
+    title = f"The {len(own)} test{'' if len(own) == 1 else 's'} of move {move.number}"
+    lines += test_list(title, [node_id.split("::")[-1] for node_id in own],
                        indent="    ")
     return "\n".join(lines) + "\n"
 
