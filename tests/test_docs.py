@@ -252,6 +252,10 @@ def test_every_walkthrough_names_the_app_once_as_api():
         requests = [block.command for block in blocks if block.command.startswith("curl ")]
         assert all(tryit.request_line(command) for command in requests), step.name
     assert tryit.request_line('curl -i -X POST "$API/auth/logout"') == "POST /auth/logout"
+    # A block of several requests is titled with each of them, not one method and another's URL.
+    assert tryit.request_line('curl -s -X DELETE "$API/auth/tokens/1"\ncurl -s "$API/notes"') == \
+        "DELETE /auth/tokens/1, then GET /notes"
+    assert tryit.request_line('curl "$API/a"\ncurl -d x "$API/b"\ncurl "$API/c"') == "GET /a … GET /c, 3 requests"
 
 
 def test_the_page_refuses_answers_recorded_for_other_commands(monkeypatch, tmp_path):

@@ -195,17 +195,27 @@ class StaleRecording(Exception):
 
 
 def request_line(command):
-    """'POST /auth/login' for a curl command, or None for anything else."""
+    """The requests a block's curl commands make, for its title: 'POST /auth/login';
+    'DELETE /auth/tokens/1, then GET /notes' for two; the first and last of more
+    ('POST /auth/register … POST /auth/login, 4 requests'); None without curl."""
     try:
         words = shlex.split(command.replace("\\\n", " "), comments=True)
     except ValueError:
         return None
-    if not words or words[0] != "curl":
-        return None
+    starts = [index for index, word in enumerate(words) if word == "curl"]
+    lines = [line for start, end in zip(starts, starts[1:] + [len(words)])
+             if (line := one_request(words[start + 1:end]))]
+    if len(lines) <= 2:
+        return ", then ".join(lines) or None
+    return f"{lines[0]} … {lines[-1]}, {len(lines)} requests"
+
+
+def one_request(arguments):
+    """'GET /notes' for the arguments of one curl command, or None without our URL."""
     method, url = None, None
-    for index, word in enumerate(words):
-        if word in ("-X", "--request") and index + 1 < len(words):
-            method = words[index + 1]
+    for index, word in enumerate(arguments):
+        if word in ("-X", "--request") and index + 1 < len(arguments):
+            method = arguments[index + 1]
         elif word in ("-d", "--data", "--data-raw", "--data-binary") and not method:
             method = "POST"
         elif word.startswith((BASE_URL, API_VARIABLE)):
