@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -190,6 +191,16 @@ def test_no_raw_include_of_step_code_is_left(step):
     """The moves show the code; a `--8<--` include of steps/ would show it a second time."""
     includes = re.findall(r'--8<-- "steps/[^"]+"', page_text(step))
     assert not includes, f"{step.name}: {includes}"
+
+
+def test_what_a_shown_hunk_replaces_is_quoted_only_when_it_reads_as_code():
+    """Under an excerpt, the lines it replaces are quoted when they are whole lines of
+    code; pieces of a docstring that runs over several lines are counted instead."""
+    code = SimpleNamespace(lines=[("-", "    return None"), ("+", "    return user")])
+    docstring = SimpleNamespace(lines=[("-", '    """End every session of `user` on the server, and'),
+                                       ("-", '    every login of theirs."""'), ("+", '    """End it all."""')])
+    assert move_pages.what_goes(code).strip() == "It replaces `return None`."
+    assert move_pages.what_goes(docstring).strip() == "It replaces 2 lines (the complete diff shows them)."
 
 
 def test_the_moves_directives_refuse_what_does_not_exist():

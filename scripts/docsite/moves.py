@@ -114,7 +114,9 @@ def what_goes(hunk, most=3):
     removed = [text.strip() for tag, text in hunk.lines if tag == "-" and text.strip()]
     if not removed:
         return ""
-    if len(removed) <= most:
+    # A piece of a docstring that runs over several lines reads as nonsense quoted on its own.
+    split_strings = any(line.count('"""') % 2 or line.count("'''") % 2 for line in removed)
+    if len(removed) <= most and not split_strings:
         return "\nIt replaces " + ", ".join(inline_code(line) for line in removed) + ".\n"
     return f"\nIt replaces {len(removed)} lines (the complete diff shows them).\n"
 
