@@ -15,6 +15,10 @@ step page:
 
 And on every page visited: no console error, and no request leaves the
 machine. Search works offline, and the dark mode switch works.
+
+Each check judges one visit (a viewport and a page: `visit_of`), so that
+`make test` re-runs only the checks of the pages an edit changed (tests/memo.py),
+and the browser visits only what the checks left to run need (`record`).
 """
 import functools
 import io
@@ -26,7 +30,9 @@ import zipfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urljoin, urlsplit
 
+import pathspec
 import pytest
+import yaml
 
 import memo
 from browser import CHROMIUM, CHROMIUM_ARGS, require_browser
@@ -41,28 +47,98 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 STEP_PAGES = {step.name: f"steps/{step.name}.html" for step in STEPS}
+TERMS_PAGE = STEP_PAGES[STEPS[min(2, len(STEPS) - 1)].name]  # where a term is hovered and tapped (step 03)
+SEARCH = "search"  # a "viewport" of its own: the search box, typed into on the home page on a desktop
 TIMEOUT = 120_000  # ms: a hang guard; a busy machine is slow, not wrong
+# What a page's Markdown asks for that reads the page of every step: the home
+# page's table of the steps (their titles, what each adds, their reading times).
+READS_EVERY_STEP_PAGE = ("<!-- docsite: step-table -->", "<!-- docsite: step-sizes -->")
 
 
-def memo_inputs(item):
-    """The site is built from the whole repository (every step's code, tools/, scripts/,
-    mkdocs.yml, overrides/), and Chromium judges it. A check about one step's page reads
-    that page as built: not the pages of the other steps (the nav's titles are in
-    mkdocs.yml). The checks of every page (or of the home page, which tabulates every
-    step's page) read everything."""
-    named = memo.steps_of(item)
-    return [*(memo.everything_but_the_pages_of_other_steps(named) if named else [memo.EVERYTHING]), memo.CHROMIUM]
+class IgnoreTags(yaml.SafeLoader):
+    """mkdocs.yml read as plain YAML: its `!ENV [...]` values don't matter here."""
+
+
+IgnoreTags.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def source_pages():
+    """Every page of the site, read from the sources (no build): each docs/**/*.md
+    that mkdocs.yml's exclude_docs keeps, as the page the build makes of it
+    (the offline plugin makes files, not folders: steps/01-models.html), in
+    the order `visit_all` visits them. test_the_site_has_exactly_the_pages_checked
+    holds this list to the site as built."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=IgnoreTags)
+    excluded = pathspec.GitIgnoreSpec.from_lines((config.get("exclude_docs") or "").splitlines())  # as mkdocs reads it
+    docs = ROOT / config.get("docs_dir", "docs")
+    sources = [path.relative_to(docs).as_posix() for path in docs.rglob("*.md")]
+    return sorted(name.removesuffix(".md") + ".html" for name in sources if not excluded.match_file(name))
+
+
+PAGES = source_pages()  # on a phone: every page
+# On a desktop, the pages this module checks in depth.
+DESKTOP_PAGES = ["index.html", "browser-basics.html", "glossary.html", *STEP_PAGES.values()]
 
 
 def site_pages():
-    """Every page a reader can reach from the navigation (the generated source views aside)."""
+    """Every page a reader can reach in the built site (the generated source views aside)."""
     site = built_site()
     return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
                   if "source" not in path.relative_to(site).parts and path.name != "404.html")
 
 
-# On a desktop, the pages this module checks in depth; on a phone, every page.
-DESKTOP_PAGES = ["index.html", "browser-basics.html", "glossary.html", *STEP_PAGES.values()]
+def step_of_page(page):
+    """The step a page belongs to: its step page (steps/07-two-factor.html) or its
+    deeper page (deeper/07-two-factor.html); None for the others."""
+    folder, _, name = page.rpartition("/")
+    step = name.removesuffix(".html")
+    return step if folder in ("steps", "deeper") and step in STEP_PAGES else None
+
+
+@functools.lru_cache(maxsize=None)
+def reads_every_step_page(page):
+    source = ROOT / "docs" / page.replace(".html", ".md")
+    return any(directive in source.read_text(encoding="utf-8") for directive in READS_EVERY_STEP_PAGE)
+
+
+def visits(viewport=None, page=None):
+    """Says which visit a test judges, where its parameters don't: a viewport
+    ("desktop", "phone" or SEARCH), and a page unless the test is
+    parametrised with one (`page`, or `step`: that step's page)."""
+    def mark(test):
+        test.visit = (viewport, page)
+        return test
+    return mark
+
+
+def visit_of(item):
+    """(viewport, page): the one visit a collected test judges, or None for a test
+    that reads no visit (the USB stick, the list of pages)."""
+    viewport, page = getattr(getattr(item, "function", None), "visit", (None, None))
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    viewport = params.get("viewport", viewport)
+    page = params.get("page", page) or (STEP_PAGES[params["step"].name] if "step" in params else None)
+    return (viewport, page) if viewport and page else None
+
+
+def memo_inputs(item):
+    """The site is built from the whole repository (every step's code, tools/, scripts/,
+    mkdocs.yml, overrides/), and Chromium judges it. A check judges one visit, so it
+    reads that page as built (and the assets every page loads), not the other pages:
+    a step's page and its deeper page are built from the repository but the pages of
+    the other steps (the nav's titles are in mkdocs.yml), and so are the pages of no
+    step, except the home page, which tabulates every step's page (READS_EVERY_STEP_PAGE).
+    Measured: after an edit of page 07's text, title and reading_time, and another of
+    its deeper page and recorded lab run, two builds differ in steps/07, deeper/07,
+    index.html, the search index and the repository's zip, nothing else. The search
+    index (JSON that mkdocs writes, which the search worker of any page may load) is
+    judged by the search check, keyed on everything, as are the checks of no visit
+    (the USB stick, the list of pages)."""
+    visit = visit_of(item)
+    if visit and not reads_every_step_page(visit[1]) and visit[0] != SEARCH:
+        step = step_of_page(visit[1])
+        return [*memo.everything_but_the_pages_of_other_steps([step] if step else []), memo.CHROMIUM]
+    return [memo.EVERYTHING, memo.CHROMIUM]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -167,10 +243,13 @@ TOO_WIDE = """() => {
 }"""
 
 
-def visit_all(site_url):
-    """{(viewport name, page): findings}, from one Chromium. Runs in a thread of
-    its own: Playwright's sync API refuses to start where another test
-    module's Playwright already runs an event loop."""
+def visit_all(site_url, needed):
+    """{(viewport name, page): findings} for the visits `needed`, from one Chromium,
+    in the order of a visit of everything (the home page first: it switches the
+    desktop to dark mode, so a run that needs no home page sees the other pages in
+    light mode; only the highlight check reads colours, and it sets each scheme
+    itself). Runs in a thread of its own: Playwright's sync API refuses to start
+    where another test module's Playwright already runs an event loop."""
     record, failure = {}, []
 
     def watch(page, problems):
@@ -206,10 +285,10 @@ def visit_all(site_url):
             repository_zip = urljoin(page.url, "downloads/flask-auth-step-by-step.zip")
             found["repository_zip"] = page.request.get(repository_zip).status
             look_and_toggle_dark_mode(page)
-        if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "desktop":
+        if path == TERMS_PAGE and viewport_name == "desktop":
             found["hovered_tooltip"] = hover_a_term(page)
             found["highlight"] = page.evaluate(HIGHLIGHT_CONTRAST)
-        if path == STEP_PAGES.get(STEPS[min(2, len(STEPS) - 1)].name) and viewport_name == "phone":
+        if path == TERMS_PAGE and viewport_name == "phone":
             found["tapped_tooltip"] = tap_a_term(page)
         if viewport_name == "phone":
             found["fit"] = page.evaluate(TOO_WIDE)
@@ -222,16 +301,20 @@ def visit_all(site_url):
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                    paths = [path for path in (DESKTOP_PAGES if name == "desktop" else PAGES) if (name, path) in needed]
+                    searched = name == "desktop" and (SEARCH, "index.html") in needed
+                    if not paths and not searched:
+                        continue
                     context = browser.new_context(viewport=viewport, is_mobile=name == "phone",
                                                   has_touch=name == "phone")
                     page, problems = context.new_page(), []
                     page.set_default_timeout(TIMEOUT)
                     watch(page, problems)
-                    for path in (DESKTOP_PAGES if name == "desktop" else site_pages()):
+                    for path in paths:
                         visit(page, problems, name, path)
                     page.close()
-                    if name == "desktop":
-                        record["search"] = search_for_revoke(context, site_url)
+                    if searched:
+                        record[(SEARCH, "index.html")] = search_for_revoke(context, site_url)
                     context.close()
                 browser.close()
         except Exception as error:  # re-raised in the test's own thread
@@ -295,29 +378,59 @@ def search_for_revoke(context, site_url):
 
 
 @pytest.fixture(scope="module")
-def record(site_url):
-    return visit_all(site_url)
+def record(request, site_url):
+    """What the browser met, for the visits that the checks of this module that
+    run in this session judge: after -k, and after `make test` left out the
+    re-used ones (in an xdist worker, session.items holds at least what this
+    worker runs). A cold run visits everything."""
+    needed = {visit_of(item) for item in request.session.items if item.module is request.module} - {None}
+    return visit_all(site_url, needed)
+
+
+def visited(record, viewport, page, missing_hint=""):
+    """The findings of one visit; a page the build didn't make fails with its answer."""
+    found = record.get((viewport, page))
+    assert found is not None, f"no {viewport} visit of {page} was recorded: does the test say which (visits)?"
+    assert not found.get("missing"), f"{page} is not in the site ({found['problems']}){missing_hint}"
+    return found
 
 
 def step_record(record, step, viewport="desktop"):
-    found = record.get((viewport, STEP_PAGES[step.name]))
-    assert found and not found.get("missing"), (
-        f"{STEP_PAGES[step.name]} is not in the site ({found and found['problems']}): write docs/steps/{step.name}.md")
-    return found
+    return visited(record, viewport, STEP_PAGES[step.name], f": write docs/steps/{step.name}.md")
 
 
 # ---- the tests
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_every_page_loads_cleanly_and_stays_on_the_machine(record, viewport):
-    problems = {key[1]: found["problems"] for key, found in record.items()
-                if isinstance(key, tuple) and key[0] == viewport}
-    assert len(problems) >= len(STEPS) + 3
-    assert {path: found for path, found in problems.items() if found} == {}
+def test_the_site_has_exactly_the_pages_checked():
+    """The pages the checks visit are listed from the sources, without a build
+    (PAGES); a page the build adds or drops would go unchecked: the built site
+    holds exactly those pages."""
+    assert len(PAGES) >= len(STEPS) + 3 and set(DESKTOP_PAGES) <= set(PAGES), PAGES
+    built = site_pages()
+    assert {"in the site, not checked": sorted(set(built) - set(PAGES)),
+            "checked, not in the site": sorted(set(PAGES) - set(built))} == {
+        "in the site, not checked": [], "checked, not in the site": []}, "source_pages() must list what the build makes"
+
+
+def test_every_check_that_reads_the_record_says_which_visit_it_judges():
+    """A check that judges a visit nobody asked for would find nothing recorded."""
+    tests = [value for name, value in globals().items() if name.startswith("test_") and callable(value)]
+    reading = [test for test in tests if "record" in test.__code__.co_varnames[:test.__code__.co_argcount]]
+    unsaid = [test.__name__ for test in reading
+              if not hasattr(test, "visit") and not {"viewport", "page"} <= set(test.__code__.co_varnames)]
+    assert len(reading) >= 10 and unsaid == []
+
+
+@pytest.mark.parametrize(("viewport", "page"), [*(("desktop", page) for page in DESKTOP_PAGES),
+                                                *(("phone", page) for page in PAGES)])
+def test_every_page_loads_cleanly_and_stays_on_the_machine(record, viewport, page):
+    problems = record[(viewport, page)]["problems"]  # a page the build didn't make says what it answered
+    assert problems == [], f"{page} on a {viewport}: {problems}"
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("desktop")
 def test_the_download_link_gives_the_step_as_a_zip(record, step):
     status, content_type, body = step_record(record, step)["download"]
     assert status == 200, f"the download link {step_record(record, step)['download_href']} answered {status}"
@@ -330,6 +443,7 @@ def test_the_download_link_gives_the_step_as_a_zip(record, step):
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("desktop")
 def test_the_curl_blocks_copy_exactly_what_the_tests_run(record, step):
     shown = step_record(record, step)["copy"]
     executed = [block.command for block in tryit.parse(tryit.script(step).read_text(encoding="utf-8"))]
@@ -339,6 +453,7 @@ def test_the_curl_blocks_copy_exactly_what_the_tests_run(record, step):
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("desktop")
 def test_the_complete_diff_copies_the_new_files_without_prefixes(record, step):
     copies = step_record(record, step)["diff_copies"]
     files = stepdiff.step_files(step)
@@ -354,6 +469,7 @@ def test_the_complete_diff_copies_the_new_files_without_prefixes(record, step):
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("desktop")
 def test_a_diagram_renders(record, step):
     diagrams = step_record(record, step)["diagrams"]
     assert diagrams, "no sequence diagram on the page"
@@ -363,62 +479,69 @@ def test_a_diagram_renders(record, step):
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("desktop")
 def test_glossary_terms_have_tooltips(record, step):
     tooltips = step_record(record, step)["tooltips"]
     assert len(tooltips) >= 5, f"only {len(tooltips)} glossary terms on the page"
     assert all(len(entry["tooltip"]) > 20 for entry in tooltips), [e for e in tooltips if len(e["tooltip"]) <= 20]
 
 
+@visits("desktop", TERMS_PAGE)
 def test_a_tooltip_shows_on_hover(record):
-    hovered = [found["hovered_tooltip"] for key, found in record.items()
-               if isinstance(key, tuple) and "hovered_tooltip" in found]
-    assert hovered and len(hovered[0]) > 20
+    hovered = visited(record, "desktop", TERMS_PAGE).get("hovered_tooltip")
+    assert hovered and len(hovered) > 20
 
 
+@visits("phone", TERMS_PAGE)
 def test_a_tap_opens_a_tooltip_on_a_phone(record):
     """On a touch screen a tap on a term focuses it and shows its tooltip, on the screen."""
-    tapped = [found["tapped_tooltip"] for key, found in record.items()
-              if isinstance(key, tuple) and "tapped_tooltip" in found]
+    tapped = visited(record, "phone", TERMS_PAGE).get("tapped_tooltip")
     assert tapped, "no phone visit tapped a term"
-    assert tapped[0]["focused"], "the tapped term did not take the focus: a phone without hover shows nothing"
-    box = tapped[0]["box"]
-    assert len(tapped[0]["tooltip"]) > 20 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+    assert tapped["focused"], "the tapped term did not take the focus: a phone without hover shows nothing"
+    box = tapped["box"]
+    assert len(tapped["tooltip"]) > 20 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
 
 
+@visits("desktop", TERMS_PAGE)
 def test_highlighted_lines_stand_out_and_stay_readable(record):
     """A highlighted line (what the step changed) differs from the plain code by a
     luminance ratio of at least 1.25 in light and dark mode, and the code's text
     keeps WCAG 2's 4.5:1 on it."""
-    measured = [found["highlight"] for key, found in record.items() if isinstance(key, tuple) and "highlight" in found]
-    assert measured and measured[0], "no highlighted line on the page measured"
-    for scheme, contrast in measured[0].items():
+    measured = visited(record, "desktop", TERMS_PAGE).get("highlight")
+    assert measured, "no highlighted line on the page measured"
+    for scheme, contrast in measured.items():
         assert contrast["against_code"] >= 1.25, f"{scheme}: highlighted lines barely stand out: {contrast}"
         assert contrast["text"] >= 4.5, f"{scheme}: code on a highlighted line is hard to read: {contrast}"
 
 
-def test_no_page_is_wider_than_a_phone_outside_code_blocks(record):
-    too_wide = {path: found["fit"] for key, found in record.items() if isinstance(key, tuple) and key[0] == "phone"
-                for path in [key[1]] if found["fit"]["overflow"] or found["fit"]["scrollWidth"] > found["fit"]["width"]}
-    assert too_wide == {}
+@pytest.mark.parametrize("page", PAGES)
+@visits("phone")
+def test_no_page_is_wider_than_a_phone_outside_code_blocks(record, page):
+    fit = visited(record, "phone", page)["fit"]
+    assert fit["overflow"] == [] and fit["scrollWidth"] <= fit["width"], f"{page} is wider than a phone: {fit}"
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("phone")
 def test_the_step_page_fits_a_phone(record, step):
     fit = step_record(record, step, "phone")["fit"]
     assert fit["overflow"] == [] and fit["scrollWidth"] <= fit["width"], fit
 
 
 @pytest.mark.parametrize("step", STEPS, ids=[step.name for step in STEPS])
+@visits("desktop")
 def test_code_excerpts_fit_a_desktop_screen(record, step):
     assert step_record(record, step)["wide_code"] == [], "these excerpts scroll sideways at 1280 px"
 
 
+@visits("desktop", "index.html")
 def test_the_home_page_offers_the_whole_repository(record):
-    assert record[("desktop", "index.html")]["repository_zip"] == 200
+    assert visited(record, "desktop", "index.html")["repository_zip"] == 200
 
 
+@visits(SEARCH, "index.html")
 def test_search_works_without_the_network(record):
-    count, problems = record["search"]
+    count, problems = record[(SEARCH, "index.html")]
     assert count > 0 and problems == []
 
 

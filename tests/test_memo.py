@@ -8,6 +8,7 @@ claims. Then, on a copy of this repository, the keys of a few real checks
 change with a file each reads, and stay put when an unrelated file changes.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -143,7 +144,7 @@ def real_check(module, name, root, **params):
     """A stand-in for a collected test of this repository: what memo.Memo.key reads of one."""
     ids = "-".join(Path(str(value)).name for value in params.values())
     path = root / "tests" / Path(module.__file__).name
-    return types.SimpleNamespace(module=module, path=path, name=name,
+    return types.SimpleNamespace(module=module, path=path, name=name, function=getattr(module, name),
                                  nodeid=f"tests/{path.name}::{name}[{ids}]",
                                  callspec=types.SimpleNamespace(params=params))
 
@@ -216,19 +217,23 @@ def test_real_checks_of_the_whole_repository_leave_out_only_the_pages_of_other_s
     """The modules whose checks read a copy of the repository, the built site or the
     labs: a check about step 02 (or about no step's page) keeps its key when page 05
     changes, and gets a new one when a file it reads changes; the checks of every page
-    read page 05 too."""
+    (and of the home page, which tabulates every step) read page 05 too."""
     copy = copy_of_repository(tmp_path / "copy")
     second, fifth = STEPS[1], STEPS[4]
     weak_patch = sorted((ROOT / "labs" / second.name).glob("weak_*.patch"))[0]
     checks = {
         "browser: page 02 fits a phone": real_check(test_docs_browser, "test_the_step_page_fits_a_phone", copy,
                                                     step=second),
-        "browser: every page": real_check(test_docs_browser, "test_every_page_loads_cleanly_and_stays_on_the_machine",
-                                          copy, viewport="phone"),
+        "browser: the home page": real_check(
+            test_docs_browser, "test_every_page_loads_cleanly_and_stays_on_the_machine", copy, viewport="phone",
+            page="index.html"),
         "docs: page 02 has its parts": real_check(test_docs, "test_every_step_page_has_its_parts", copy, step=second),
         "docs: glossary once on page 02": real_check(test_docs, "test_a_glossary_term_is_marked_once_per_page", copy,
                                                      page=f"steps/{second.name}.html"),
         "docs: the strict build": real_check(test_docs, "test_strict_build_succeeds", copy),
+        "docs: the walkthrough format": real_check(test_docs, "test_the_walkthrough_format", copy),
+        "docs: a stale recording of 01 refused": real_check(
+            test_docs, "test_the_page_refuses_answers_recorded_for_other_commands", copy),
         "labs: attacks on 02": real_check(
             test_labs, "test_every_attack_gets_through_the_weak_target_and_is_held_by_the_step", copy, step=second),
         "labs: a weak patch of 02": real_check(test_labs, "test_every_weak_patch_still_applies", copy,
@@ -248,7 +253,7 @@ def test_real_checks_of_the_whole_repository_leave_out_only_the_pages_of_other_s
         "device flow example": real_check(test_examples_device_flow,
                                           "test_the_example_app_signs_in_with_the_device_flow", copy),
     }
-    every_page = {"browser: every page", "docs: the strict build", "check: a section for every test",
+    every_page = {"browser: the home page", "docs: the strict build", "check: a section for every test",
                   "checklists: every page"}
 
     def keys():
@@ -278,3 +283,62 @@ def test_real_checks_of_the_whole_repository_leave_out_only_the_pages_of_other_s
         assert changed_by(path) == set(checks), f"every one of these checks reads {path}"
     (copy / "docs" / "a-new-page.md").write_text("# A page no one has listed yet\n")
     assert changed_by("docs/a-new-page.md") == set(checks), "a new file is read by every check that reads the rest"
+
+
+def test_editing_one_step_page_reruns_the_browser_checks_of_that_page_only(tmp_path):
+    """Each browser check judges one page: an edit of page 05 (a sentence and its
+    reading time) gives new keys to the checks of page 05 and of its deeper page,
+    on a phone and on a desktop, and to those of the home page and search, which
+    read every step's page; not to those of page 02, of the glossary, or of the
+    terms hovered and tapped on page 03. Then an edit of page 02 re-runs page 02's."""
+    copy = copy_of_repository(tmp_path / "copy")
+    second, fifth = STEPS[1], STEPS[4]
+    browser = test_docs_browser
+
+    def loads(viewport, page):
+        return real_check(browser, "test_every_page_loads_cleanly_and_stays_on_the_machine", copy,
+                          viewport=viewport, page=page)
+
+    def fits(page):
+        return real_check(browser, "test_no_page_is_wider_than_a_phone_outside_code_blocks", copy, page=page)
+
+    checks = {
+        "05 loads on a desktop": loads("desktop", f"steps/{fifth.name}.html"),
+        "05 loads on a phone": loads("phone", f"steps/{fifth.name}.html"),
+        "05 fits a phone": fits(f"steps/{fifth.name}.html"),
+        "05's deeper page loads on a phone": loads("phone", f"deeper/{fifth.name}.html"),
+        "05's diagram": real_check(browser, "test_a_diagram_renders", copy, step=fifth),
+        "02 loads on a desktop": loads("desktop", f"steps/{second.name}.html"),
+        "02 loads on a phone": loads("phone", f"steps/{second.name}.html"),
+        "02 fits a phone": fits(f"steps/{second.name}.html"),
+        "02's diagram": real_check(browser, "test_a_diagram_renders", copy, step=second),
+        "the glossary fits a phone": fits("glossary.html"),
+        "a term hovered on page 03": real_check(browser, "test_a_tooltip_shows_on_hover", copy),
+        "a term tapped on page 03": real_check(browser, "test_a_tap_opens_a_tooltip_on_a_phone", copy),
+        "the home page loads": loads("desktop", "index.html"),
+        "search": real_check(browser, "test_search_works_without_the_network", copy),
+    }
+
+    def keys():
+        plugin = memo.Memo(copy)
+        common = plugin.common()
+        return {name: plugin.key(item, common) for name, item in checks.items()}
+
+    def edit(step):
+        page = steps_page(copy, step)
+        text = page.read_text()
+        stated = re.search(r"^reading_time: (\d+)$", text, re.MULTILINE)
+        page.write_text(text.replace(stated[0], f"reading_time: {int(stated[1]) + 5}", 1) + "\nOne more sentence.\n")
+
+    before = keys()
+    assert keys() == before, "the same inputs must give the same keys"
+    edit(fifth)
+    after = keys()
+    assert {name for name in checks if after[name] != before[name]} == {
+        "05 loads on a desktop", "05 loads on a phone", "05 fits a phone", "05's deeper page loads on a phone",
+        "05's diagram", "the home page loads", "search"}
+    edit(second)
+    last = keys()
+    assert {name for name in checks if last[name] != after[name]} == {
+        "02 loads on a desktop", "02 loads on a phone", "02 fits a phone", "02's diagram", "the home page loads",
+        "search"}
